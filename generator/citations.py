@@ -1,0 +1,54 @@
+"""Citation markers in prose: `[@stein2016, section 4.1]` or `[@a, Table 1; @b]`."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+MARKER = re.compile(r"\[(\s*@[^\[\]]*)\]")
+ITEM = re.compile(r"^\s*@([a-z0-9]+(?:[-_][a-z0-9]+)*)\s*(?:,\s*(\S.*?))?\s*$")
+PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+
+
+@dataclass(frozen=True)
+class Cite:
+    key: str
+    locator: str | None
+
+
+@dataclass(frozen=True)
+class Marker:
+    start: int
+    end: int
+    cites: tuple[Cite, ...]
+
+
+class MarkerError(ValueError):
+    """A bracket that starts like a citation but is not one."""
+
+
+def markers(text: str) -> list[Marker]:
+    """All citation markers in `text`, in order; raises MarkerError on a malformed one."""
+    found = []
+    for match in MARKER.finditer(text):
+        cites = []
+        for item in match.group(1).split(";"):
+            parsed = ITEM.match(" ".join(item.split()))
+            if not parsed:
+                raise MarkerError(
+                    f"citation '{match.group(0)}' is malformed: write [@key] or [@key, locator], "
+                    "several separated by ';', with keys in lowercase letters, digits and hyphens"
+                )
+            cites.append(Cite(parsed.group(1), parsed.group(2)))
+        found.append(Marker(match.start(), match.end(), tuple(cites)))
+    if "[@" in MARKER.sub("", text):
+        raise MarkerError("a citation marker is not closed: end it with ']'")
+    return found
+
+
+def paragraphs(text: str) -> list[str]:
+    return [p.strip() for p in PARAGRAPH_BREAK.split(text.strip()) if p.strip()]
+
+
+def strip_markers(text: str) -> str:
+    """The text without its citation markers, for summaries in lists and metadata."""
+    return re.sub(r"\s+([.,;:])", r"\1", MARKER.sub("", text)).strip()

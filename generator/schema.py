@@ -1,0 +1,316 @@
+"""The data model of case files and framework files, as JSON Schema.
+
+This module is the single source of truth for what a case or framework file
+may contain: the validator checks files against these schemas, the field
+reference page is rendered from their descriptions, and
+`schema/case.schema.json` / `schema/framework.schema.json` are written from
+them (`python -m generator schema`), so editors can complete fields.
+
+Tag fields (building_blocks, payment_instruments, ...) come from the
+frameworks: each framework file names the case field that tags into it, and
+the schema lists that framework's term ids, so a misspelt id is caught by the
+editor as well as by the validator.
+"""
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
+
+SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+KEY_PATTERN = r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$"
+DOI_PATTERN = r"^10\.\d{4,9}/\S+$"
+URL_PATTERN = r"^https?://[^\s<>\"]+$"
+COUNTRY_PATTERN = r"^[A-Z]{2}$"
+ISBN_PATTERN = r"^(?:97[89]-?)?(?:\d-?){9}[\dX]$"
+
+#: Messages for pattern mismatches, by pattern: what to write instead.
+PATTERN_HINTS = {
+    SLUG_PATTERN: "use lowercase letters, digits and single hyphens, like 'gesundes-kinzigtal'",
+    KEY_PATTERN: "use lowercase letters, digits and hyphens, like 'stein2016'",
+    DOI_PATTERN: "write the DOI alone, starting with '10.', like '10.5334/ijic.7736' (no 'https://doi.org/')",
+    URL_PATTERN: "write a full web address starting with https:// or http://",
+    COUNTRY_PATTERN: "use a two-letter ISO 3166-1 code in capitals, like 'DE' or 'GB'",
+    ISBN_PATTERN: "write the ISBN with digits and hyphens, like '978-83-944034-1-6'",
+}
+
+PROSE = (
+    "Plain text in your own words (no HTML, no Markdown). Separate paragraphs with a blank line. "
+    "Every paragraph cites its source with a marker such as [@stein2016, section 4.1]."
+)
+
+EVIDENCE_GRADES = {
+    "controlled": "Controlled evaluation: effects measured against a comparison group or region.",
+    "before-after": "Before-after figures: outcomes measured before and after, without a comparison group.",
+    "programme-reported": "Reported by the programme: figures published by the programme or its funders, not independently evaluated.",
+    "qualitative": "Qualitative study only: interviews, observation or documents, no outcome figures.",
+    "none": "None reported: the sources give no evidence of effect.",
+}
+
+STAGES = {
+    "pilot": "Pilot: tried in a limited setting or for a limited time.",
+    "scaling": "Scaling: extending beyond its first setting.",
+    "mainstream": "Mainstream: part of routine care or funding.",
+    "ended": "Ended or stalled: stopped, or not taken further.",
+}
+
+STATUSES = {
+    "active": "running at the time of the latest source",
+    "ended": "stopped",
+    "stalled": "not taken further, without a formal end",
+    "unknown": "the sources do not say",
+}
+
+HEALTH_SYSTEMS = {
+    "national-health-service": "tax-funded national health service",
+    "social-health-insurance": "social health insurance",
+    "regulated-competition": "regulated competition between insurers",
+    "mixed": "mixed public and private funding",
+    "private": "mainly private insurance and providers",
+}
+
+DIRECTIONS = {
+    "improved": "the outcome got better",
+    "worsened": "the outcome got worse",
+    "no-change": "no measurable change",
+    "mixed": "better on some measures, worse on others",
+}
+
+SOURCE_TYPES = ["report", "article", "preprint", "book", "chapter", "abstract", "web", "law"]
+
+
+def _text(description: str, **extra: Any) -> dict:
+    return {"type": "string", "minLength": 1, "description": description, **extra}
+
+
+def _prose(description: str) -> dict:
+    return _text(f"{description} {PROSE}", **{"x-prose": True})
+
+
+def _list_of_prose(description: str) -> dict:
+    return {
+        "type": "array",
+        "description": f"{description} A list: one item per point, each citing its source.",
+        "items": _text("One point. It cites its source with a marker such as [@key, section].", **{"x-prose": True}),
+    }
+
+
+def _citation(description: str) -> dict:
+    return _text(description, pattern=r"^\[@[^\]]+\]$", **{"x-citation": True})
+
+
+def _source_schema() -> dict:
+    return {
+        "type": "object",
+        "description": "One source document, cited in the text as [@key].",
+        "additionalProperties": False,
+        "required": ["key", "type", "authors", "title"],
+        "properties": {
+            "key": _text("Short name used in citation markers, like 'stein2016'.", pattern=KEY_PATTERN),
+            "type": {"enum": SOURCE_TYPES, "description": "Kind of document: " + ", ".join(SOURCE_TYPES) + "."},
+            "authors": {
+                "type": "array",
+                "minItems": 1,
+                "description": "Authors as 'Family Initials' (like 'Stein KV'), or an organisation's name.",
+                "items": _text("One author."),
+            },
+            "year": {"type": "integer", "minimum": 1900, "description": "Year of publication. Leave out if the source gives none."},
+            "title": _text("Title of the document, as published."),
+            "container": _text("Journal, series or report the document appeared in."),
+            "volume": {"type": ["string", "integer"], "description": "Journal volume."},
+            "issue": {"type": ["string", "integer"], "description": "Journal issue."},
+            "pages": {"type": ["string", "integer"], "description": "Pages or article number."},
+            "publisher": _text("Publisher or commissioning body."),
+            "place": _text("Place of publication."),
+            "date": _text("Full date where the source gives one (YYYY-MM-DD)", pattern=r"^\d{4}-\d{2}-\d{2}$"),
+            "doi": _text("DOI as the source gives it, like '10.5334/ijic.7736'. Leave out if there is none.", pattern=DOI_PATTERN),
+            "url": _text("Web address as the source gives it. Leave out if there is none.", pattern=URL_PATTERN),
+            "isbn": _text("ISBN as the source gives it.", pattern=ISBN_PATTERN),
+            "licence": _text("Licence of the document, like 'CC-BY 4.0'."),
+            "note": _text("Anything a reader needs to find the document."),
+        },
+    }
+
+
+def _tag_schema(term_ids: list[str], framework_name: str) -> dict:
+    return {
+        "type": "object",
+        "description": f"One term of {framework_name} that this case shows.",
+        "additionalProperties": False,
+        "required": ["term", "how"],
+        "properties": {
+            "term": {"enum": term_ids, "description": f"Term id from {framework_name}."},
+            "how": _prose("One line: how this case did it."),
+            "detail": _prose("Optional longer account of what the case did on this term."),
+        },
+    }
+
+
+def case_schema(frameworks: Iterable[dict]) -> dict:
+    """The JSON Schema of a case file, with one tag field per framework."""
+    tag_fields = {}
+    for fw in frameworks:
+        ids = [t["id"] for t in fw.get("terms", [])]
+        tag_fields[fw["case_field"]] = {
+            "type": "array",
+            "description": f"Terms of {fw['name']} this case shows, each with how the case did it.",
+            "x-framework": fw["id"],
+            "items": _tag_schema(ids, fw["name"]),
+        }
+    properties = {
+        "slug": _text("The case's id: the file name without '.yaml'.", pattern=SLUG_PATTERN),
+        "name": _text("The programme's name as its sources give it."),
+        "also_known_as": {"type": "array", "description": "Other names or abbreviations.", "items": _text("One name.")},
+        "summary": _prose("Two or three sentences: what the programme is and what it achieved."),
+        "countries": {
+            "type": "array",
+            "minItems": 1,
+            "description": "Countries as ISO 3166-1 alpha-2 codes, like [DE] or [GB].",
+            "items": {"type": "string", "pattern": COUNTRY_PATTERN, "description": "ISO 3166-1 alpha-2 code."},
+        },
+        "region": _text("Region, city or area served."),
+        "setting": _text("Short description of the setting, like 'rural region, all health services'."),
+        "health_system": {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["type", "why"],
+            "description": "The kind of health system the case works in.",
+            "properties": {
+                "type": {"enum": list(HEALTH_SYSTEMS), "description": "; ".join(f"{k}: {v}" for k, v in HEALTH_SYSTEMS.items())},
+                "why": _prose("One line on the system, with its source."),
+            },
+        },
+        "start_year": {"type": "integer", "minimum": 1900, "description": "Year the programme started."},
+        "start_year_note": _prose("Where sources disagree on the start, say so here."),
+        "end_year": {"type": "integer", "minimum": 1900, "description": "Year the programme ended, if it did."},
+        "status": {"enum": list(STATUSES), "description": "; ".join(f"{k}: {v}" for k, v in STATUSES.items())},
+        "population_served": _prose("How many people the programme serves, with its source."),
+        "target_population": _prose("Who the programme is for, with its source."),
+        "context": _prose("The situation the programme started from."),
+        "financing": _prose("How the programme is paid for and how money flows."),
+        **tag_fields,
+        "results": {
+            "type": "array",
+            "description": "Results as figures, one row per measure.",
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["metric", "value", "cite"],
+                "properties": {
+                    "metric": _text("What was measured, like 'Hospital days per 1,000 patients'."),
+                    "value": {"type": ["number", "string"], "description": "The figure: a number, or text like '-36' or 'about a third'."},
+                    "unit": _text("Unit of the value, like '%' or 'EUR per insured person'."),
+                    "baseline": {"type": ["string", "number"], "description": "What the value is compared with, like '1999' or 'national average'."},
+                    "period": {"type": ["string", "number"], "description": "When, like '2006-2015' or 2014."},
+                    "direction": {"enum": list(DIRECTIONS), "description": "; ".join(f"{k}: {v}" for k, v in DIRECTIONS.items())},
+                    "cite": _citation("The source of this figure, like [@stein2016, section 4.1]."),
+                    "note": _text("Anything a reader needs to interpret the figure."),
+                },
+            },
+        },
+        "evidence": {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["grade", "why"],
+            "description": "Grade of the evidence of effect, with a one-line justification.",
+            "properties": {
+                "grade": {"enum": list(EVIDENCE_GRADES), "description": " ".join(EVIDENCE_GRADES.values())},
+                "why": _prose("One line: why this grade."),
+            },
+        },
+        "stage": {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["grade", "why"],
+            "description": "Implementation stage, with a one-line justification.",
+            "properties": {
+                "grade": {"enum": list(STAGES), "description": " ".join(STAGES.values())},
+                "why": _prose("One line: why this stage."),
+            },
+        },
+        "strengths": _list_of_prose("What worked well."),
+        "weaknesses": _list_of_prose("What did not work, or limits."),
+        "barriers": _list_of_prose("What stood in the way of implementation."),
+        "facilitators": _list_of_prose("What helped implementation."),
+        "lessons": _list_of_prose("Lessons for others."),
+        "related": {
+            "type": "array",
+            "description": "Other cases of the casebook this one relates to. The link shows on both pages.",
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["slug", "why"],
+                "properties": {
+                    "slug": _text("The other case's slug (its file name without '.yaml').", pattern=SLUG_PATTERN),
+                    "why": _text("One line: what the two cases share."),
+                },
+            },
+        },
+        "sources": {
+            "type": "array",
+            "minItems": 1,
+            "description": "Every document this case cites, numbered on the page in this order.",
+            "items": _source_schema(),
+        },
+    }
+    return {
+        "$schema": SCHEMA_DIALECT,
+        "$id": "case.schema.json",
+        "title": "Integrated Care Casebook: case",
+        "description": "One integrated care programme. One file per case under cases/, named <slug>.yaml.",
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["slug", "name", "summary", "countries", "status", "building_blocks", "evidence", "stage", "sources"],
+        "properties": properties,
+    }
+
+
+def framework_schema() -> dict:
+    """The JSON Schema of a framework file under frameworks/."""
+    term = {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["id", "label", "definition"],
+        "properties": {
+            "id": _text("The term's id, used by cases to tag it.", pattern=SLUG_PATTERN),
+            "label": _text("The term's name as shown on the site."),
+            "definition": _prose("What the term means, in the casebook's own words."),
+            "parent": _text("Id of the parent term, where the framework nests terms.", pattern=SLUG_PATTERN),
+            "axis": _text("Axis or group of the framework the term belongs to."),
+        },
+    }
+    return {
+        "$schema": SCHEMA_DIALECT,
+        "$id": "framework.schema.json",
+        "title": "Integrated Care Casebook: framework",
+        "description": "A framework or taxonomy of integrated care. One file per framework under frameworks/.",
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["id", "name", "case_field", "description", "sources", "terms"],
+        "properties": {
+            "id": _text("The framework's id: the file name without '.yaml'.", pattern=SLUG_PATTERN),
+            "name": _text("Full name of the framework."),
+            "short_name": _text("Short name for navigation."),
+            "case_field": _text("The case field that tags into this framework.", pattern=r"^[a-z]+(?:_[a-z]+)*$"),
+            "order": {"type": "integer", "description": "Position among the frameworks."},
+            "question": _text("The question this framework helps a reader answer."),
+            "description": _prose("What the framework is and where it comes from."),
+            "sources": {"type": "array", "minItems": 1, "items": _source_schema()},
+            "terms": {"type": "array", "minItems": 1, "items": term},
+        },
+    }
+
+
+def strings(value: Any, sub: dict, path: tuple = ()):
+    """Yield (path, text, subschema) for every string, following the schema alongside the data."""
+    if isinstance(value, str):
+        yield path, value, sub
+    elif isinstance(value, dict):
+        props = sub.get("properties", {})
+        for key, item in value.items():
+            if key in props:
+                yield from strings(item, props[key], path + (key,))
+    elif isinstance(value, list):
+        items = sub.get("items", {})
+        for index, item in enumerate(value):
+            yield from strings(item, items, path + (index,))

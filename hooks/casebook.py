@@ -1,0 +1,45 @@
+"""MkDocs glue for the casebook generator: the only file that knows MkDocs.
+
+- on_pre_build: validate and render everything in memory. It runs before
+  MkDocs empties the output folder, so a broken case file stops the build and
+  leaves the previous site untouched.
+- on_files: hand the rendered pages to MkDocs as generated files.
+- on_post_build: build the Pagefind index over the finished HTML.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File, Files
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from generator import search_index, site  # noqa: E402
+from generator.problems import ValidationFailed  # noqa: E402
+
+_generated: dict[str, str] = {}
+
+
+def on_pre_build(config) -> None:
+    try:
+        pages = site.build(ROOT, config.extra.get("casebook", {}))
+    except ValidationFailed as failed:
+        raise PluginError(str(failed)) from None
+    _generated.clear()
+    _generated.update(pages)
+
+
+def on_files(files: Files, config) -> Files:
+    for path, content in _generated.items():
+        files.append(File.generated(config, path, content=content))
+    return files
+
+
+def on_post_build(config) -> None:
+    try:
+        search_index.build_index(Path(config.site_dir))
+    except search_index.IndexFailed as failed:
+        raise PluginError(str(failed)) from None

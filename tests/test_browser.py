@@ -1,0 +1,75 @@
+"""The site in a real browser (headless Debian Chromium via Playwright): search, filters, URL state, no outside requests."""
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+
+
+@pytest.fixture
+def page(browser, server):
+    """A fresh browser context that records every request, including those of Pagefind's Web Worker."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    requests: list[str] = []
+    context.on("request", lambda request: requests.append(request.url))
+    tab = context.new_page()
+    tab.requests = requests
+    yield tab
+    outside = [url for url in requests if not url.startswith(server) and not url.startswith(("data:", "blob:"))]
+    context.close()
+    assert outside == [], f"requests left the site's host: {outside}"
+
+
+def result_titles(page) -> list[str]:
+    return page.locator("#cb-results .cb-result__title").all_inner_texts()
+
+
+def wait_for_results(page) -> None:
+    page.wait_for_function("() => /result/.test(document.getElementById('cb-search-status').textContent)")
+
+
+def test_header_search_finds_gesundes_kinzigtal_and_a_filter_narrows_it(page, server):
+    page.goto(server + "cases/nuka-system-of-care/")
+    page.fill("#cb-header-q", "shared savings")
+    page.press("#cb-header-q", "Enter")
+    page.wait_for_url("**/search/?q=shared+savings")
+    wait_for_results(page)
+    before = result_titles(page)
+    assert "Gesundes Kinzigtal" in before
+    assert len(before) > 1
+
+    page.click("summary:has-text('Building blocks')")
+    page.check("label:has-text('Competent workforce')")
+    page.wait_for_function(f"() => document.querySelectorAll('#cb-results .cb-result').length < {len(before)}")
+    after = result_titles(page)
+    assert "Gesundes Kinzigtal" in after
+    assert 0 < len(after) < len(before)
+    query = parse_qs(urlparse(page.url).query)
+    assert query == {"q": ["shared savings"], "building-blocks": ["Competent workforce"]}
+
+
+def test_a_shared_search_url_restores_query_and_filters(page, server):
+    page.goto(server + "search/?q=shared+savings&building-blocks=Competent+workforce")
+    wait_for_results(page)
+    assert page.input_value("#cb-search-q") == "shared savings"
+    assert page.locator("input[name='building-blocks'][value='Competent workforce']").is_checked()
+    assert result_titles(page) == ["Gesundes Kinzigtal"]
+
+
+def test_filter_by_country_without_words(page, server):
+    page.goto(server + "search/")
+    page.wait_for_function("() => document.querySelector('#cb-facets details')")
+    page.click("summary:has-text('Country')")
+    page.check("label:has-text('United States')")
+    wait_for_results(page)
+    assert result_titles(page) == ["NUKA Health System"]
+    assert parse_qs(urlparse(page.url).query) == {"country": ["United States"]}
+
+
+def test_citation_marker_links_to_its_source(page, server):
+    page.goto(server + "cases/gesundes-kinzigtal/")
+    marker = page.locator(".cb-summary .cb-cite a").first
+    assert marker.get_attribute("title").startswith("Stein 2016")
+    marker.click()
+    assert urlparse(page.url).fragment == "src-stein2016"
+    assert page.locator("#src-stein2016").is_visible()
