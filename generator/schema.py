@@ -76,6 +76,21 @@ DIRECTIONS = {
     "mixed": "better on some measures, worse on others",
 }
 
+TARGET_GROUPS = {
+    "whole-population": "a whole population (population health management)",
+    "frail-elderly": "frail older people",
+    "multimorbidity": "people with several chronic conditions",
+    "palliative-oncology": "palliative or cancer care",
+    "several-life-domains": "people with problems in several life domains (health, social, financial)",
+    "named-condition": "people with one named condition",
+    "socioeconomically-vulnerable": "socioeconomically vulnerable groups",
+    "children": "children and young people",
+}
+
+LEVELS = ["micro", "meso", "macro"]
+
+TIMELINE_KINDS = ["start", "pilot", "scale-up", "contract", "law", "funding", "evaluation", "end", "other"]
+
 SOURCE_TYPES = ["report", "article", "preprint", "book", "chapter", "abstract", "web", "law"]
 
 
@@ -142,6 +157,7 @@ def _tag_schema(term_ids: list[str], framework_name: str) -> dict:
             "term": {"enum": term_ids, "description": f"Term id from {framework_name}."},
             "how": _prose("One line: how this case did it."),
             "detail": _prose("Optional longer account of what the case did on this term."),
+            "level": {"enum": LEVELS, "description": "Level at which the case shows the term (micro, meso or macro), for frameworks with levels."},
         },
     }
 
@@ -186,6 +202,11 @@ def case_schema(frameworks: Iterable[dict]) -> dict:
         "status": {"enum": list(STATUSES), "description": "; ".join(f"{k}: {v}" for k, v in STATUSES.items())},
         "population_served": _prose("How many people the programme serves, with its source."),
         "target_population": _prose("Who the programme is for, with its source."),
+        "target_groups": {
+            "type": "array",
+            "description": "Groups the programme targets, for filtering: " + "; ".join(f"{k}: {v}" for k, v in TARGET_GROUPS.items()) + ".",
+            "items": {"enum": list(TARGET_GROUPS)},
+        },
         "context": _prose("The situation the programme started from."),
         "financing": _prose("How the programme is paid for and how money flows."),
         **tag_fields,
@@ -205,6 +226,20 @@ def case_schema(frameworks: Iterable[dict]) -> dict:
                     "direction": {"enum": list(DIRECTIONS), "description": "; ".join(f"{k}: {v}" for k, v in DIRECTIONS.items())},
                     "cite": _citation("The source of this figure, like [@stein2016, section 4.1]."),
                     "note": _text("Anything a reader needs to interpret the figure."),
+                },
+            },
+        },
+        "timeline": {
+            "type": "array",
+            "description": "Dated events (start, pilot, scale-up, contract or law, funding, evaluation, end), where the sources give dates.",
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["year", "kind", "event"],
+                "properties": {
+                    "year": {"type": "integer", "minimum": 1900, "description": "Year of the event."},
+                    "kind": {"enum": TIMELINE_KINDS, "description": "Kind of event: " + ", ".join(TIMELINE_KINDS) + "."},
+                    "event": _prose("One line: what happened."),
                 },
             },
         },
@@ -276,7 +311,31 @@ def framework_schema() -> dict:
             "label": _text("The term's name as shown on the site."),
             "definition": _prose("What the term means, in the casebook's own words."),
             "parent": _text("Id of the parent term, where the framework nests terms.", pattern=SLUG_PATTERN),
-            "axis": _text("Axis or group of the framework the term belongs to."),
+            "axis": _text("Axis or group of the framework the term belongs to (one of the framework's `axes`)."),
+            "attributes": {
+                "type": "array",
+                "description": "Further facts about the term, shown as a table (evidence, caveats, dimensions...).",
+                "items": {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "required": ["name", "value"],
+                    "properties": {"name": _text("What the fact is about, like 'Evidence' or 'Time horizon'."), "value": _prose("The fact.")},
+                },
+            },
+            "see_also": {
+                "type": "array",
+                "description": "Crosswalks: terms of other frameworks that cover the same ground. Shown on both term pages.",
+                "items": {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "required": ["framework", "term", "why"],
+                    "properties": {
+                        "framework": _text("Id of the other framework.", pattern=SLUG_PATTERN),
+                        "term": _text("Id of the term in that framework.", pattern=SLUG_PATTERN),
+                        "why": _prose("One line: why the two correspond."),
+                    },
+                },
+            },
         },
     }
     return {
@@ -295,6 +354,10 @@ def framework_schema() -> dict:
             "order": {"type": "integer", "description": "Position among the frameworks."},
             "question": _text("The question this framework helps a reader answer."),
             "description": _prose("What the framework is and where it comes from."),
+            "how_to_read": _prose("How to read the framework's layout."),
+            "layout": {"enum": ["list", "grid", "axis"], "description": "list: terms grouped by axis; grid: terms by levels (SELFIE); axis: terms placed along an ordered axis (payment continuum)."},
+            "axes": {"type": "array", "description": "The framework's axes or groups, in display order.", "items": _text("One axis name.")},
+            "levels": {"type": "array", "description": "Levels a case can show each term at (for grids), like [micro, meso, macro].", "items": {"enum": LEVELS}},
             "sources": {"type": "array", "minItems": 1, "items": _source_schema()},
             "terms": {"type": "array", "minItems": 1, "items": term},
         },

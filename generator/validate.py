@@ -194,14 +194,37 @@ def check_frameworks(root: Path) -> tuple[list[dict], list[Problem]]:
                 if data["case_field"] in fields:
                     doc.problem(("case_field",), f"case field '{data['case_field']}' is already used by frameworks/{fields[data['case_field']]}.yaml")
                 fields[data["case_field"]] = data["id"]
+                axes = data.get("axes")
+                for index, term in enumerate(data["terms"]):
+                    if axes and term.get("axis") not in axes:
+                        doc.problem(("terms", index, "axis"), f"axis {_shown(term.get('axis'))} is not one of the framework's axes: {', '.join(axes)}")
                 checker.check_sources(checker.check_prose(data["sources"]))
         problems += doc.problems
         if not doc.problems:
-            good.append(doc.data)
-    return good, problems
+            good.append((doc, doc.data))
+    problems += _check_crosswalks(good)
+    return [data for _, data in good], problems
 
 
-def check_case(doc: YamlFile, stem: str, case_schema: dict, term_lists: dict[str, str]) -> None:
+def _check_crosswalks(frameworks: list[tuple[YamlFile, dict]]) -> list[Problem]:
+    """Every see_also names an existing term of another framework."""
+    terms = {data["id"]: {t["id"] for t in data["terms"]} for _, data in frameworks}
+    problems: list[Problem] = []
+    for doc, data in frameworks:
+        for index, term in enumerate(data["terms"]):
+            for link_index, link in enumerate(term.get("see_also", [])):
+                path = ("terms", index, "see_also", link_index)
+                if link["framework"] not in terms:
+                    doc.problem(path + ("framework",), f"no framework has the id '{link['framework']}'{_suggest(link['framework'], terms)}")
+                elif link["term"] not in terms[link["framework"]]:
+                    doc.problem(path + ("term",), f"'{link['term']}' is not a term of {link['framework']}{_suggest(link['term'], terms[link['framework']])}")
+                elif link["framework"] == data["id"]:
+                    doc.problem(path + ("framework",), "a crosswalk links to another framework; use 'parent' within one")
+        problems += doc.problems
+    return problems
+
+
+def check_case(doc: YamlFile, stem: str, case_schema: dict, term_lists: dict[str, str], levelled: set[str]) -> None:
     checker = FileChecker(doc, case_schema, term_lists)
     checker.check_schema()
     data = doc.data
@@ -221,12 +244,18 @@ def check_case(doc: YamlFile, stem: str, case_schema: dict, term_lists: dict[str
     if isinstance(start, int) and isinstance(end, int) and end < start:
         doc.problem(("end_year",), f"end year {end} is before start year {start}")
     for field, label in term_lists.items():
-        seen: set[str] = set()
+        seen: set[tuple] = set()
         for index, tag in enumerate(data.get(field) or []):
-            term = tag.get("term") if isinstance(tag, dict) else None
-            if isinstance(term, str) and term in seen:
-                doc.problem((field, index, "term"), f"'{term}' is tagged twice: merge the two entries")
-            seen.add(term)
+            if not isinstance(tag, dict):
+                continue
+            key = (tag.get("term"), tag.get("level"))
+            if isinstance(key[0], str) and key in seen:
+                doc.problem((field, index, "term"), f"'{key[0]}' is tagged twice{' at this level' if key[1] else ''}: merge the two entries")
+            seen.add(key)
+            if "level" in tag and field not in levelled:
+                doc.problem((field, index, "level"), f"{label.split(' (')[0]} has no levels: delete 'level'")
+            elif field in levelled and "level" not in tag:
+                doc.problem((field, index), "add 'level:' (micro, meso or macro): this framework tags each term at a level")
     sources = data.get("sources") if isinstance(data.get("sources"), list) else []
     checker.check_sources(checker.check_prose(sources))
 
@@ -234,12 +263,13 @@ def check_case(doc: YamlFile, stem: str, case_schema: dict, term_lists: dict[str
 def check_cases(root: Path, frameworks: list[dict]) -> tuple[list[tuple[str, dict]], list[Problem]]:
     case_schema = schema.case_schema(frameworks)
     term_lists = {fw["case_field"]: f"{fw['name']} (see frameworks/{fw['id']}.yaml)" for fw in frameworks}
+    levelled = {fw["case_field"] for fw in frameworks if fw.get("levels")}
     docs: list[tuple[Path, YamlFile]] = []
     problems: list[Problem] = []
     for path in _files(root / "cases"):
         doc = _read(path, root)
         if not doc.problems:
-            check_case(doc, path.stem, case_schema, term_lists)
+            check_case(doc, path.stem, case_schema, term_lists, levelled)
         docs.append((path, doc))
     slugs = {path.stem for path, _ in docs}
     names: dict[str, str] = {}
