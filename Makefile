@@ -45,4 +45,4 @@ chromium:
 	@command -v chromium >/dev/null 2>&1 || { echo "chromium is still missing: the browser tests cannot run" >&2; exit 1; }
 
 lock:
-	$(PY) -m pip install --quiet uv && $(VENV)/bin/uv pip compile requirements.in --generate-hashes --python-version 3.11 -o requirements.lock
+	$(PY) -m pip install --quiet uv && $(VENV)/bin/uv pip compile requirements.in --generate-hashes --python-version 3.11 -o requirements.lock; $(PY) -m pip uninstall --quiet -y uv

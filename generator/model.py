@@ -18,7 +18,7 @@ COUNTRIES: dict[str, str] = {
 }
 
 
-@dataclass
+@dataclass(eq=False)
 class Source:
     data: dict
 
@@ -27,7 +27,7 @@ class Source:
         return self.data["key"]
 
 
-@dataclass
+@dataclass(eq=False)
 class Term:
     framework: "Framework"
     id: str
@@ -35,7 +35,9 @@ class Term:
     definition: str
     parent: str | None = None
     axis: str | None = None
+    attributes: list[dict] = field(default_factory=list)
     uses: list["Tag"] = field(default_factory=list)
+    crosswalks: list["Crosswalk"] = field(default_factory=list)
 
     @property
     def url(self) -> str:
@@ -47,7 +49,16 @@ class Term:
         return f"{self.framework.id}-{self.id}"
 
 
-@dataclass
+@dataclass(eq=False)
+class Crosswalk:
+    """A link from a term to a term of another framework, shown on both term pages."""
+
+    other: Term
+    why: str
+    declared_in: "Framework"  # whose sources the reason cites
+
+
+@dataclass(eq=False)
 class Framework:
     data: dict
     terms: list[Term] = field(default_factory=list)
@@ -77,10 +88,14 @@ class Framework:
     @property
     def axes(self) -> list[tuple[str, list[Term]]]:
         """Terms grouped by axis, in the order the framework file gives them."""
-        groups: dict[str, list[Term]] = {}
+        groups: dict[str, list[Term]] = {axis: [] for axis in self.data.get("axes", [])}
         for term in self.terms:
             groups.setdefault(term.axis or "", []).append(term)
         return list(groups.items())
+
+    def grid(self) -> list[tuple[Term, dict[str, list["Tag"]]]]:
+        """For frameworks with levels: each term with its uses by level."""
+        return [(term, {level: [t for t in term.uses if t.level == level] for level in self.data.get("levels", [])}) for term in self.terms]
 
     @property
     def cases(self) -> list["Case"]:
@@ -89,21 +104,27 @@ class Framework:
         return list(seen.values())
 
 
-@dataclass
+@dataclass(eq=False)
 class Tag:
     case: "Case"
     term: Term
     how: str
     detail: str | None = None
+    level: str | None = None
+
+    @property
+    def anchor(self) -> str:
+        """Id of the paragraph on the case page where the case shows this term (at this level)."""
+        return self.term.anchor + (f"-{self.level}" if self.level else "")
 
 
-@dataclass
+@dataclass(eq=False)
 class Related:
     case: "Case"
     why: str
 
 
-@dataclass
+@dataclass(eq=False)
 class Case:
     data: dict
     file: str
@@ -136,7 +157,7 @@ class Case:
         return citations.strip_markers(self.data["summary"])
 
 
-@dataclass
+@dataclass(eq=False)
 class Catalogue:
     cases: list[Case]
     frameworks: list[Framework]
@@ -149,20 +170,76 @@ class Catalogue:
     def framework_by_id(self) -> dict[str, Framework]:
         return {f.id: f for f in self.frameworks}
 
+    @cached_property
+    def _term_index(self) -> tuple[dict[int, int], dict[tuple, list[Case]]]:
+        """Each case's terms as a bitmask (by id of the case), and the cases of each term."""
+        bits: dict[tuple, int] = {}
+        postings: dict[tuple, list[Case]] = {}
+        masks: dict[int, int] = {}
+        for case in self.cases:
+            mask = 0
+            for fw, tags in case.tags.items():
+                for tag in tags:
+                    key = (fw, tag.term.id)
+                    bit = bits.setdefault(key, len(bits))
+                    if not mask >> bit & 1:
+                        postings.setdefault(key, []).append(case)
+                    mask |= 1 << bit
+            masks[id(case)] = mask
+        return masks, postings
+
+    def similar(self, case: Case, limit: int = 5, candidates: int = 200) -> list[tuple[Case, float]]:
+        """The cases most like `case`, best first: shared framework terms (Jaccard), target groups, health system.
+
+        Only cases sharing one of this case's rarer terms are scored (up to about
+        `candidates` of them), so the cost per case does not grow with the catalogue.
+        """
+        masks, postings = self._term_index
+        mine = masks[id(case)]
+        own = [(fw, tag.term.id) for fw, tags in case.tags.items() for tag in tags]
+        pool: dict[int, Case] = {}
+        for key in sorted(set(own), key=lambda k: len(postings[k])):
+            for other in postings[key]:
+                pool.setdefault(id(other), other)
+            if len(pool) > candidates:
+                break
+        pool.pop(id(case), None)
+        groups = set(case.target_groups or [])
+        system = (case.health_system or {}).get("type")
+        scored = []
+        for other in pool.values():
+            theirs = masks[id(other)]
+            score = (mine & theirs).bit_count() / (mine | theirs).bit_count()
+            other_groups = set(other.target_groups or [])
+            if groups | other_groups:
+                score += 0.5 * len(groups & other_groups) / len(groups | other_groups)
+            if system and system == (other.health_system or {}).get("type"):
+                score += 0.25
+            scored.append((other, score))
+        scored.sort(key=lambda item: (-item[1], item[0].name.casefold()))
+        return scored[:limit]
+
 
 def build(case_data: list[tuple[str, dict]], framework_data: list[dict]) -> Catalogue:
     """Link validated data into a catalogue; cases sorted by name, frameworks by order."""
     frameworks = []
     for data in sorted(framework_data, key=lambda d: (d.get("order", 99), d["name"])):
         fw = Framework(data)
-        fw.terms = [Term(fw, t["id"], t["label"], t["definition"], t.get("parent"), t.get("axis")) for t in data["terms"]]
+        fw.terms = [Term(fw, t["id"], t["label"], t["definition"], t.get("parent"), t.get("axis"), t.get("attributes", [])) for t in data["terms"]]
         frameworks.append(fw)
+    by_id = {fw.id: fw for fw in frameworks}
+    for fw in frameworks:
+        for term, raw in zip(fw.terms, fw.data["terms"]):
+            for link in raw.get("see_also", []):
+                other = by_id[link["framework"]].term_by_id[link["term"]]
+                term.crosswalks.append(Crosswalk(other, link["why"], fw))
+                other.crosswalks.append(Crosswalk(term, link["why"], fw))
     by_field = {fw.case_field: fw for fw in frameworks}
     cases = [Case(data, file) for file, data in sorted(case_data, key=lambda item: item[1]["name"].casefold())]
     by_slug = {c.slug: c for c in cases}
     for case in cases:
         for field_name, fw in by_field.items():
-            tags = [Tag(case, fw.term_by_id[t["term"]], t["how"], t.get("detail")) for t in case.data.get(field_name, [])]
+            tags = [Tag(case, fw.term_by_id[t["term"]], t["how"], t.get("detail"), t.get("level")) for t in case.data.get(field_name, [])]
             case.tags[fw.id] = tags
             for tag in tags:
                 tag.term.uses.append(tag)

@@ -20,7 +20,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup, escape
 
-from . import bibliography, citations, schema
+from . import bibliography, citations, exports, facets, schema
 from .model import Case, Catalogue, Framework, Source, Term
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -116,6 +116,7 @@ class Renderer:
             evidence_grades=schema.EVIDENCE_GRADES,
             stages=schema.STAGES,
             health_systems=schema.HEALTH_SYSTEMS,
+            target_groups=schema.TARGET_GROUPS,
             directions=schema.DIRECTIONS,
         )
 
@@ -137,7 +138,11 @@ class Renderer:
             "index.md": self.page("home.md.j2", "", "Integrated Care Casebook", "Cases of integrated health and social care from around the world, with what worked, what failed and why.", hide=["navigation", "toc"]),
             "cases/index.md": self.page("cases.md.j2", "cases/", "Cases", "Every case of the Integrated Care Casebook."),
             "frameworks/index.md": self.page("frameworks.md.j2", "frameworks/", "Frameworks", "The frameworks the casebook uses to describe integrated care."),
-            "search.md": self.page("search.md.j2", "search/", "Search", "Search the casebook and narrow by building block, payment instrument, mechanism and country.", hide=["navigation", "toc"], facets=self.facets()),
+            "search.md": self.page("search.md.j2", "search/", "Search", "Search the casebook and narrow by building block, payment instrument, mechanism and country.", hide=["navigation", "toc"]),
+            "evidence-map.md": self.page("evidence-map.md.j2", "evidence-map/", "Evidence map", "Which cases show which terms of each framework, and where evidence is missing.", hide=["navigation", "toc"]),
+            "timeline.md": self.page("timeline.md.j2", "timeline/", "Timeline", "Dated events of every case of the casebook.", events=self.timeline_events()),
+            "compare.md": self.page("compare.md.j2", "compare/", "Compare cases", "Two to four cases of the casebook side by side.", hide=["navigation", "toc"]),
+            "data.md": self.page("data.md.j2", "data/", "Data", "The casebook as open data: CSV, JSON, BibTeX, RIS and CSL-JSON.", columns=self.csv_columns()),
             "contribute/fields.md": self.page("fields.md.j2", "contribute/fields/", "Case fields", "Every field of a case file, explained.", fields=self.field_reference()),
         }
         for case in cat.cases:
@@ -154,7 +159,40 @@ class Renderer:
         cite = Citer(case.sources)
         texts = [text for _, text, sub in schema.strings(case.data, self.case_schema) if sub.get("x-prose") or sub.get("x-citation")]
         locators = {s.key: cite.locators(s.key, texts) for s in case.sources}
-        return self.page("case.md.j2", case.url, case.name, case.plain_summary, searchable=True, case=case, cite=cite, locators=locators)
+        return self.page(
+            "case.md.j2", case.url, case.name, case.plain_summary, searchable=True,
+            case=case, cite=cite, locators=locators, facets=facets.case_facets(case), citations=self.casebook_citations(case), json_ld=self.json_ld(case),
+            similar=self.catalogue.similar(case),
+        )
+
+    HERE = "\x00here\x00"
+
+    def casebook_citations(self, case: Case) -> dict[str, Markup]:
+        """'Cite this case' texts. Without a configured site_url, the page's own address is filled in by the browser."""
+        site_url = self.site.get("site_url")
+        url = f"{site_url.rstrip('/')}/{case.url}" if site_url else self.HERE
+        here = Markup('<span data-cb-here>{}</span>').format(case.url)
+        return {style: escape(text).replace(self.HERE, here) for style, text in exports.casebook_citation(case, url).items()}
+
+    def json_ld(self, case: Case) -> Markup:
+        """schema.org metadata of a case page, safe inside a <script> element."""
+        data = {
+            "@context": "https://schema.org",
+            "@type": "Article",
+            "headline": case.name,
+            "name": case.name,
+            "description": case.plain_summary,
+            "about": [tag.term.label for tags in case.tags.values() for tag in tags],
+            "spatialCoverage": [{"@type": "Country", "name": name} for name in case.country_names],
+            "isPartOf": {"@type": "Dataset", "name": "Integrated Care Casebook"},
+            "citation": [bibliography.reference_text(s.data) for s in case.sources],
+        }
+        if case.last_changed:
+            data["dateModified"] = case.last_changed
+        if self.site.get("site_url"):
+            data["url"] = f"{self.site['site_url'].rstrip('/')}/{case.url}"
+        text = json.dumps(data, ensure_ascii=False, indent=1)
+        return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
 
     def term_page(self, term: Term) -> str:
         fw = term.framework
@@ -170,12 +208,33 @@ class Renderer:
             uses=uses,
             cite=Citer(fw.sources, relative(fw.url, term.url)),
             case_citer=lambda case: Citer(case.sources, relative(case.url, term.url)),
+            citer_for=lambda other: Citer(other.sources, relative(other.url, term.url)),
         )
 
-    def facets(self) -> list[dict]:
-        """The search filters, in the order shown: frameworks, then country."""
-        facets = [{"id": fw.id, "label": fw.label} for fw in self.catalogue.frameworks]
-        return facets + [{"id": "country", "label": "Country"}]
+    def timeline_events(self) -> list[dict]:
+        """Every dated event of every case, for the catalogue-wide timeline (the start year counts as an event)."""
+        events = []
+        for case in self.catalogue.cases:
+            items = list(case.timeline or [])
+            if case.start_year and not any(i["kind"] == "start" for i in items):
+                items.append({"year": case.start_year, "kind": "start", "event": f"{case.name} starts."})
+            events += [{"year": i["year"], "pair": (case, i)} for i in items]
+        return sorted(events, key=lambda e: (e["year"], e["pair"][0].name.casefold()))
+
+    def csv_columns(self) -> list[tuple[str, str]]:
+        described = {
+            "slug": "The case's id, also its address: cases/<slug>/.", "name": "The programme's name.", "url": "Address of the case page, relative to the site.",
+            "countries": "ISO 3166-1 alpha-2 codes.", "country_names": "Country names.", "region": "Region or area served.", "setting": "Short description of the setting.",
+            "health_system": "Kind of health system: " + ", ".join(schema.HEALTH_SYSTEMS) + ".", "start_year": "Year the programme started.", "end_year": "Year it ended, if it did.",
+            "status": ", ".join(schema.STATUSES) + ".", "target_groups": "Target groups: " + ", ".join(schema.TARGET_GROUPS) + ".",
+            "population_served": "How many people it serves, as the sources say.", "evidence_grade": "Evidence of effect: " + ", ".join(schema.EVIDENCE_GRADES) + ".",
+            "stage_grade": "Implementation stage: " + ", ".join(schema.STAGES) + ".", "results": "Number of result figures.", "sources": "Number of sources.",
+            "summary": "Two or three sentences, without citation markers.", "last_changed": "Date of the last change to the case file (from git).",
+        }
+        for fw in self.catalogue.frameworks:
+            described[fw.id] = f"Terms of {fw.name} the case shows."
+        header = exports.cases_csv(self.catalogue).splitlines()[0].split(",")
+        return [(name, described[name]) for name in header]
 
     def field_reference(self) -> list[dict]:
         """Rows of the field reference, flattened from the case schema."""

@@ -23,6 +23,7 @@ DOI_PATTERN = r"^10\.\d{4,9}/\S+$"
 URL_PATTERN = r"^https?://[^\s<>\"]+$"
 COUNTRY_PATTERN = r"^[A-Z]{2}$"
 ISBN_PATTERN = r"^(?:97[89]-?)?(?:\d-?){9}[\dX]$"
+DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
 
 #: Messages for pattern mismatches, by pattern: what to write instead.
 PATTERN_HINTS = {
@@ -32,6 +33,7 @@ PATTERN_HINTS = {
     URL_PATTERN: "write a full web address starting with https:// or http://",
     COUNTRY_PATTERN: "use a two-letter ISO 3166-1 code in capitals, like 'DE' or 'GB'",
     ISBN_PATTERN: "write the ISBN with digits and hyphens, like '978-83-944034-1-6'",
+    DATE_PATTERN: "write the date as YYYY-MM-DD, like '2025-03-12'",
 }
 
 PROSE = (
@@ -137,7 +139,7 @@ def _source_schema() -> dict:
             "pages": {"type": ["string", "integer"], "description": "Pages or article number."},
             "publisher": _text("Publisher or commissioning body."),
             "place": _text("Place of publication."),
-            "date": _text("Full date where the source gives one (YYYY-MM-DD)", pattern=r"^\d{4}-\d{2}-\d{2}$"),
+            "date": _text("Full date where the source gives one (YYYY-MM-DD)", pattern=DATE_PATTERN),
             "doi": _text("DOI as the source gives it, like '10.5334/ijic.7736'. Leave out if there is none.", pattern=DOI_PATTERN),
             "url": _text("Web address as the source gives it. Leave out if there is none.", pattern=URL_PATTERN),
             "isbn": _text("ISBN as the source gives it.", pattern=ISBN_PATTERN),

@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from . import gitdates, schema
+from . import exports, repository, schema
 from .model import Catalogue
 from .render import Renderer
 from .validate import load_catalogue
@@ -25,7 +25,8 @@ def build(root: Path, settings: dict | None = None) -> dict[str, str]:
     Raises `ValidationFailed` before producing anything when a data file has a problem.
     """
     catalogue = load_catalogue(root)
-    dates = gitdates.last_changed(root, "cases")
+    dates = repository.last_changed(root, "cases")
     for case in catalogue.cases:
         case.last_changed = dates.get(case.file)
-    return {**Renderer(catalogue, settings or {}).pages(), **schema_files(catalogue)}
+    settings = {"edit_url": repository.edit_url(root), **(settings or {})}
+    return {**Renderer(catalogue, settings).pages(), **schema_files(catalogue), **exports.files(catalogue)}

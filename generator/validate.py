@@ -86,7 +86,7 @@ class FileChecker:
         elif kind == "required":
             missing = re.match(r"^'(.+)' is a required property$", error.message)
             name = missing.group(1) if missing else str(error.validator_value)
-            hint = error.schema.get("properties", {}).get(name, {}).get("description", "")
+            hint = error.schema.get("properties", {}).get(name, {}).get("description", "").split(". ")[0].rstrip(".")
             line, column = self.doc.where(path, key=True)
             self.doc.problems.append(Problem(self.doc.path, line, column, field_name(path + (name,)), f"required field is missing: add '{name}:'{f' ({hint})' if hint else ''}"))
         elif kind == "type":

@@ -76,6 +76,7 @@ _SYNTAX_HINTS = [
     ("expected ',' or ']'", "a text starting with '[' (like a citation [@key]) must be put in quotes"),
     ("found undefined alias", "'*' starts an alias, which case files do not use: put the text in quotes"),
     ("found character '@'", "a text starting with '@' or '`' must be put in quotes"),
+    ("cannot start any token", "a text starting with '@', '`' or '[' (like a citation [@key]) must be put in quotes"),
 ]
 
 

@@ -25,7 +25,7 @@ _generated: dict[str, str] = {}
 
 def on_pre_build(config) -> None:
     try:
-        pages = site.build(ROOT, config.extra.get("casebook", {}))
+        pages = site.build(ROOT, {"site_url": config.site_url, **config.extra.get("casebook", {})})
     except ValidationFailed as failed:
         raise PluginError(str(failed)) from None
     _generated.clear()

@@ -15,16 +15,16 @@ BAD = sorted((ROOT / "tests" / "bad").glob("*.yaml"))
 
 
 def project_with(tmp_path: Path, *case_files: Path) -> Path:
-    """A scratch project: the real frameworks and cases, plus the given case files."""
+    """A scratch project: the real frameworks, one neighbouring case (tests/fixtures), and the given case files."""
     shutil.copytree(ROOT / "frameworks", tmp_path / "frameworks")
-    shutil.copytree(ROOT / "cases", tmp_path / "cases")
+    shutil.copytree(ROOT / "tests" / "fixtures", tmp_path / "cases")
     for path in case_files:
         shutil.copy(path, tmp_path / "cases" / path.name)
     return tmp_path
 
 
 def test_corpus_is_substantial():
-    assert len(BAD) >= 20
+    assert len(BAD) >= 60
 
 
 @pytest.mark.parametrize("bad_file", BAD, ids=[p.stem for p in BAD])

@@ -1,27 +1,34 @@
-// Search page of the casebook: Pagefind with filters, state kept in the URL.
-// Query and filters live in the address (?q=...&country=Germany), so a search
-// can be bookmarked and shared. Each ticked filter narrows the results.
+// Search page of the casebook. Query and filters live in the address
+// (?q=...&country=Germany), so a search can be bookmarked and shared.
+// Each ticked filter narrows the results.
+//
+// With words, Pagefind searches the text and applies the filters. With filters
+// only, the page reads the compact facet file (api/facets.json) instead: a
+// filter-only Pagefind query would download the whole index.
 (function () {
   "use strict";
   const root = document.getElementById("cb-search");
   if (!root) return;
 
-  const facets = JSON.parse(document.getElementById("cb-facet-config").textContent);
   const form = root.querySelector("form");
   const input = document.getElementById("cb-search-q");
   const facetBox = document.getElementById("cb-facets");
   const statusLine = document.getElementById("cb-search-status");
   const list = document.getElementById("cb-results");
   const siteRoot = new URL(root.dataset.root, location.href);
+  const LIMIT = 50;
+  let facets = [];      // [{id, label, values: [label...]}]
+  let cases = [];       // [{s, n, c, f: {facetId: [valueIndex...]}}]
   let pagefind = null;
-  let allFilters = {};
   let generation = 0;
+
+  const url = (path) => new URL(path, siteRoot).href;
 
   function stateFromUrl() {
     const params = new URLSearchParams(location.search);
     const filters = {};
     for (const facet of facets) {
-      const values = params.getAll(facet.id);
+      const values = params.getAll(facet.id).filter((v) => facet.values.includes(v));
       if (values.length) filters[facet.id] = values;
     }
     return { q: (params.get("q") || "").trim(), filters };
@@ -48,7 +55,7 @@
   function el(tag, attrs, ...children) {
     const node = document.createElement(tag);
     for (const [key, value] of Object.entries(attrs || {})) node.setAttribute(key, value);
-    for (const child of children) node.append(child);
+    for (const child of children) if (child !== null && child !== undefined) node.append(child);
     return node;
   }
 
@@ -66,15 +73,14 @@
     const open = new Set([...facetBox.querySelectorAll("details[open]")].map((d) => d.dataset.facet));
     facetBox.replaceChildren();
     for (const facet of facets) {
-      const values = Object.keys(allFilters[facet.id] || {}).sort((a, b) => a.localeCompare(b));
-      if (!values.length) continue;
+      if (!facet.values.length) continue;
       const chosen = state.filters[facet.id] || [];
       const details = el("details", { class: "cb-facet", "data-facet": facet.id });
       if (chosen.length || open.has(facet.id)) details.open = true;
       const summary = el("summary", {}, facet.label);
       if (chosen.length) summary.append(el("span", { class: "cb-facet__chosen" }, ` (${chosen.length} chosen)`));
       const fieldset = el("fieldset", {}, el("legend", { class: "cb-sr-only" }, facet.label));
-      values.forEach((value, index) => {
+      facet.values.forEach((value, index) => {
         const id = `cb-f-${facet.id}-${index}`;
         const count = (counts[facet.id] || {})[value] || 0;
         const box = el("input", { type: "checkbox", id, name: facet.id, value });
@@ -88,48 +94,83 @@
     }
   }
 
-  async function run(state) {
-    const mine = ++generation;
-    writeUrl(state);
+  function showStatus(count, state, capped) {
     const chosen = Object.keys(state.filters).length > 0;
-    if (!state.q && !chosen) {
-      renderFacets(state, allFilters);
-      list.replaceChildren();
-      statusLine.textContent = "Type words to search, or tick a filter to browse cases.";
-      return;
+    const what = state.q ? ` for “${state.q}”` : "";
+    statusLine.textContent =
+      `${count} ${state.q ? "result" : "case"}${count === 1 ? "" : "s"}${what}${chosen ? " with the chosen filters" : ""}.` +
+      (capped ? ` Showing the first ${LIMIT}.` : "");
+  }
+
+  // Filter-only browsing, from the facet file.
+  function browse(state) {
+    const wanted = Object.entries(state.filters).map(([id, labels]) => {
+      const facet = facets.find((f) => f.id === id);
+      return [id, labels.map((label) => facet.values.indexOf(label))];
+    });
+    const matches = cases.filter((c) => wanted.every(([id, indices]) => indices.every((i) => (c.f[id] || []).includes(i))));
+    const counts = {};
+    for (const c of matches) {
+      for (const [id, indices] of Object.entries(c.f)) {
+        const facet = facets.find((f) => f.id === id);
+        for (const i of indices) {
+          counts[id] = counts[id] || {};
+          counts[id][facet.values[i]] = (counts[id][facet.values[i]] || 0) + 1;
+        }
+      }
     }
-    statusLine.textContent = "Searching…";
-    const search = await pagefind.search(state.q || null, { filters: state.filters });
+    renderFacets(state, counts);
+    list.replaceChildren(
+      ...matches.slice(0, LIMIT).map((c) =>
+        el("li", { class: "cb-result" },
+          el("a", { class: "cb-result__title", href: url(`cases/${c.s}/`) }, c.n),
+          el("span", { class: "cb-result__meta" }, "Case · " + c.c))
+      )
+    );
+    showStatus(matches.length, state, matches.length > LIMIT);
+  }
+
+  async function textSearch(state, mine) {
+    if (!pagefind) {
+      pagefind = await import(url("pagefind/pagefind.js"));
+      await pagefind.options({ baseUrl: new URL(siteRoot).pathname, excerptLength: 24 });
+      await pagefind.filters(); // loads the filter index, which the counts per filter need
+    }
+    const search = await pagefind.search(state.q, { filters: state.filters });
     if (mine !== generation) return;
-    const loaded = await Promise.all(search.results.slice(0, 50).map((r) => r.data()));
+    const loaded = await Promise.all(search.results.slice(0, LIMIT).map((r) => r.data()));
+    if (mine !== generation) return;
     // Cases first, then framework and term pages; Pagefind's ranking within each.
     const isCase = (r) => (r.filters.type || [])[0] === "Case";
     const results = [...loaded.filter(isCase), ...loaded.filter((r) => !isCase(r))];
-    if (mine !== generation) return;
     renderFacets(state, search.filters || {});
     list.replaceChildren(
-      ...results.map((r) => {
-        const kind = (r.filters.type || ["Page"])[0];
-        const meta = [kind, r.meta.countries].filter(Boolean).join(" · ");
-        return el(
-          "li",
-          { class: "cb-result" },
-          el("a", { class: "cb-result__title", href: new URL(r.url.replace(/^\//, ""), siteRoot).href }, r.meta.title || r.url),
-          el("span", { class: "cb-result__meta" }, meta),
-          r.meta.summary && !state.q ? el("p", { class: "cb-result__excerpt" }, r.meta.summary) : excerptNode(r.excerpt)
-        );
-      })
+      ...results.map((r) =>
+        el("li", { class: "cb-result" },
+          el("a", { class: "cb-result__title", href: r.url }, r.meta.title || r.url),
+          el("span", { class: "cb-result__meta" }, [(r.filters.type || ["Page"])[0], r.meta.countries].filter(Boolean).join(" · ")),
+          excerptNode(r.excerpt))
+      )
     );
-    const n = search.results.length;
-    const what = state.q ? `for “${state.q}”` : "";
-    statusLine.textContent = `${n} result${n === 1 ? "" : "s"} ${what}${chosen ? " with the chosen filters" : ""}.` + (n > 50 ? " Showing the first 50." : "");
+    showStatus(search.results.length, state, search.results.length > LIMIT);
+  }
+
+  async function run(state) {
+    const mine = ++generation;
+    writeUrl(state);
+    if (state.q) {
+      statusLine.textContent = "Searching…";
+      await textSearch(state, mine);
+    } else {
+      browse(state);
+    }
   }
 
   async function start() {
-    statusLine.textContent = "Loading the search index…";
-    pagefind = await import(new URL(root.dataset.bundle + "pagefind.js", location.href).href);
-    await pagefind.options({ baseUrl: "/", excerptLength: 24 });
-    allFilters = await pagefind.filters();
+    statusLine.textContent = "Loading…";
+    const data = await (await fetch(url("api/facets.json"))).json();
+    facets = data.facets;
+    cases = data.cases;
     const state = stateFromUrl();
     input.value = state.q;
     await run(state);

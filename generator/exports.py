@@ -1,0 +1,257 @@
+"""Open data: the catalogue as JSON, CSV and bibliographies, from the same model as the pages.
+
+Multi-valued CSV cells are joined with MULTI ("; "). Every file is written in
+a fixed order with no timestamps, so two builds of one commit are identical.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+
+from . import citations, facets
+from .model import Case, Catalogue
+
+VERSION = 1
+MULTI = "; "
+API = "api/"
+
+
+def _json(data) -> str:
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def case_record(case: Case) -> dict:
+    """One case: what its file says (`data`, valid against the case schema) and what the site derives."""
+    return {
+        "slug": case.slug,
+        "url": case.url,
+        "last_changed": case.last_changed,
+        "data": case.data,
+    }
+
+
+def frameworks_record(catalogue: Catalogue) -> dict:
+    return {
+        "version": VERSION,
+        "schema": "../schema/framework.schema.json",
+        "frameworks": [
+            {
+                "url": fw.url,
+                "data": fw.data,
+                "cases_by_term": {term.id: sorted({tag.case.slug for tag in term.uses}) for term in fw.terms},
+            }
+            for fw in catalogue.frameworks
+        ],
+    }
+
+
+def terms_record(catalogue: Catalogue) -> dict:
+    """Labels and page addresses of every framework and term: small, for the compare page."""
+    return {
+        fw.data["case_field"]: {"id": fw.id, "label": fw.label, "url": fw.url, "terms": {t.id: [t.label, t.url] for t in fw.terms}}
+        for fw in catalogue.frameworks
+    }
+
+
+def _csv(header: list[str], rows: list[list]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return out.getvalue()
+
+
+def cases_csv(catalogue: Catalogue) -> str:
+    """One row per case; frameworks as columns of term labels joined with MULTI."""
+    header = [
+        "slug", "name", "url", "countries", "country_names", "region", "setting", "health_system",
+        "start_year", "end_year", "status", "target_groups", "population_served", "evidence_grade",
+        "stage_grade", *[fw.id for fw in catalogue.frameworks], "results", "sources", "summary", "last_changed",
+    ]
+    rows = []
+    for case in catalogue.cases:
+        rows.append([
+            case.slug, case.name, case.url, MULTI.join(case.countries), MULTI.join(case.country_names),
+            case.region or "", case.setting or "", (case.health_system or {}).get("type", ""),
+            case.start_year or "", case.end_year or "", case.status, MULTI.join(case.target_groups or []),
+            citations.strip_markers(case.population_served or ""), case.evidence["grade"], case.stage["grade"],
+            *[MULTI.join(_tag_label(tag) for tag in case.tags[fw.id]) for fw in catalogue.frameworks],
+            len(case.results or []), len(case.sources), case.plain_summary, case.last_changed or "",
+        ])
+    return _csv(header, rows)
+
+
+def _tag_label(tag) -> str:
+    return tag.term.label + (f" ({tag.level})" if tag.level else "")
+
+
+def _keys(text: str) -> str:
+    return MULTI.join(dict.fromkeys(cite.key for marker in citations.markers(text) for cite in marker.cites))
+
+
+def tags_csv(catalogue: Catalogue) -> str:
+    """Long format: one row per case and term, with the case's 'how'."""
+    rows = [
+        [case.slug, case.name, fw.id, tag.term.id, tag.term.label, tag.level or "", citations.strip_markers(tag.how), _keys(tag.how)]
+        for case in catalogue.cases for fw in catalogue.frameworks for tag in case.tags[fw.id]
+    ]
+    return _csv(["slug", "case", "framework", "term", "term_label", "level", "how", "sources"], rows)
+
+
+def results_csv(catalogue: Catalogue) -> str:
+    """Long format: one row per result figure."""
+    rows = [
+        [case.slug, case.name, r["metric"], r["value"], r.get("unit", ""), r.get("baseline", ""), r.get("period", ""),
+         r.get("direction", ""), _keys(r["cite"]), citations.strip_markers(r.get("note", ""))]
+        for case in catalogue.cases for r in case.results or []
+    ]
+    return _csv(["slug", "case", "metric", "value", "unit", "baseline", "period", "direction", "sources", "note"], rows)
+
+
+# --- bibliographies -------------------------------------------------------------------------
+
+def _split_author(author: str) -> tuple[str, str] | None:
+    """('Stein', 'K. V.') from 'Stein KV'; None for an organisation."""
+    match = re.fullmatch(r"(.+?)\s+([A-Z]{1,4})", author.strip())
+    if not match:
+        return None
+    return match.group(1), " ".join(f"{letter}." for letter in match.group(2))
+
+
+BIBTEX_TYPES = {"article": "article", "preprint": "misc", "report": "techreport", "book": "book", "chapter": "incollection", "abstract": "misc", "web": "misc", "law": "misc"}
+RIS_TYPES = {"article": "JOUR", "preprint": "JOUR", "report": "RPRT", "book": "BOOK", "chapter": "CHAP", "abstract": "ABST", "web": "ELEC", "law": "STAT"}
+CSL_TYPES = {"article": "article-journal", "preprint": "article", "report": "report", "book": "book", "chapter": "chapter", "abstract": "paper-conference", "web": "webpage", "law": "legislation"}
+
+
+def casebook_citation(case: Case, url: str) -> dict[str, str]:
+    """How to cite the casebook's own entry for a case: APA, Vancouver and BibTeX."""
+    date = case.last_changed
+    months = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
+    if date:
+        year, month, day = (int(x) for x in date.split("-"))
+        apa_date, vancouver_date = f"{year}, {months[month - 1]} {day}", f"{year} {months[month - 1][:3]} {day}"
+    else:
+        year, apa_date, vancouver_date = None, "n.d.", "n.d."
+    who = "Integrated Care Casebook contributors"
+    return {
+        "APA": f"{who}. ({apa_date}). {case.name}. Integrated Care Casebook. {url}",
+        "Vancouver": f"{who}. {case.name} [Internet]. Integrated Care Casebook; [updated {vancouver_date}]. Available from: {url}",
+        "BibTeX": (
+            f"@misc{{casebook-{case.slug},\n  author = {{{{{who}}}}},\n  title = {{{_bibtex_escape(case.name)}}},\n"
+            f"  howpublished = {{Integrated Care Casebook}},\n" + (f"  year = {{{year}}},\n  note = {{Last changed {date}}},\n" if date else "")
+            + f"  url = {{{url}}}\n}}"
+        ),
+    }
+
+
+def _bibtex_escape(text: str) -> str:
+    return re.sub(r"([&%#_$])", r"\\\1", str(text)).replace("{", "\\{").replace("}", "\\}")
+
+
+def _bibtex_author(author: str) -> str:
+    parts = _split_author(author)
+    return f"{parts[0]}, {parts[1]}" if parts else "{" + author + "}"
+
+
+def bibtex_entry(key: str, source: dict) -> str:
+    fields = [("author", " and ".join(_bibtex_author(a) for a in source["authors"])), ("title", "{" + _bibtex_escape(source["title"]) + "}")]
+    container = source.get("container")
+    if container:
+        fields.append(("journal" if source["type"] in ("article", "preprint") else "howpublished", _bibtex_escape(container)))
+    for name, field in (("year", "year"), ("volume", "volume"), ("issue", "number"), ("pages", "pages"), ("publisher", "publisher"),
+                        ("place", "address"), ("doi", "doi"), ("url", "url"), ("isbn", "isbn"), ("note", "note")):
+        if source.get(name) not in (None, ""):
+            value = str(source[name])
+            fields.append((field, value if name in ("doi", "url") else _bibtex_escape(value)))
+    if source["type"] == "report" and source.get("publisher"):
+        fields.append(("institution", _bibtex_escape(source["publisher"])))
+    body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
+    return f"@{BIBTEX_TYPES[source['type']]}{{{key},\n{body}\n}}\n"
+
+
+def ris_entry(source: dict) -> str:
+    lines = [("TY", RIS_TYPES[source["type"]])]
+    for author in source["authors"]:
+        parts = _split_author(author)
+        lines.append(("AU", f"{parts[0]}, {parts[1]}" if parts else author))
+    lines.append(("TI", source["title"]))
+    for name, tag in (("container", "T2"), ("year", "PY"), ("volume", "VL"), ("issue", "IS"), ("pages", "SP"), ("publisher", "PB"),
+                      ("place", "CY"), ("doi", "DO"), ("url", "UR"), ("isbn", "SN"), ("note", "N1")):
+        if source.get(name) not in (None, ""):
+            lines.append((tag, str(source[name])))
+    lines.append(("ER", ""))
+    return "".join(f"{tag}  - {value}".rstrip() + "\n" for tag, value in lines)
+
+
+def csl_entry(key: str, source: dict) -> dict:
+    authors = []
+    for author in source["authors"]:
+        parts = _split_author(author)
+        authors.append({"family": parts[0], "given": parts[1]} if parts else {"literal": author})
+    entry = {"id": key, "type": CSL_TYPES[source["type"]], "title": source["title"], "author": authors}
+    if source.get("year"):
+        entry["issued"] = {"date-parts": [[source["year"]]]}
+    for name, field in (("container", "container-title"), ("volume", "volume"), ("issue", "issue"), ("pages", "page"), ("publisher", "publisher"),
+                        ("place", "publisher-place"), ("doi", "DOI"), ("url", "URL"), ("isbn", "ISBN"), ("note", "note")):
+        if source.get(name) not in (None, ""):
+            entry[field] = str(source[name])
+    return entry
+
+
+def _unique_sources(catalogue: Catalogue) -> list[tuple[str, dict]]:
+    """Every source of the catalogue once: the same document cited by many cases appears once.
+
+    Documents are the same when DOI, or else title and year, match; a key used for two
+    different documents gets a numeric suffix.
+    """
+    found: dict[tuple, tuple[str, dict]] = {}
+    used: set[str] = set()
+    holders = [*catalogue.frameworks, *catalogue.cases]
+    for holder in holders:
+        for source in holder.sources:
+            data = source.data
+            identity = ("doi", data["doi"].lower()) if data.get("doi") else ("title", data["title"].casefold(), data.get("year"))
+            if identity not in found:
+                key, n = data["key"], 2
+                while key in used:
+                    key, n = f"{data['key']}-{n}", n + 1
+                used.add(key)
+                found[identity] = (key, data)
+    return sorted(found.values())
+
+
+def bibliography_files(prefix: str, sources: list[tuple[str, dict]]) -> dict[str, str]:
+    return {
+        f"{prefix}.bib": "".join(bibtex_entry(key, data) + "\n" for key, data in sources),
+        f"{prefix}.ris": "".join(ris_entry(data) + "\n" for _, data in sources),
+        f"{prefix}.csl.json": _json([csl_entry(key, data) for key, data in sources]),
+    }
+
+
+def case_sources(case: Case) -> list[tuple[str, dict]]:
+    return [(s.key, s.data) for s in case.sources]
+
+
+def files(catalogue: Catalogue) -> dict[str, str]:
+    """Every data file of the site, by path."""
+    out = {
+        f"{API}cases.json": _json({
+            "version": VERSION,
+            "schema": "../schema/case.schema.json",
+            "count": len(catalogue.cases),
+            "cases": [case_record(c) for c in catalogue.cases],
+        }),
+        f"{API}frameworks.json": _json(frameworks_record(catalogue)),
+        f"{API}facets.json": json.dumps(facets.facet_file(catalogue), ensure_ascii=False, separators=(",", ":")) + "\n",
+        f"{API}terms.json": json.dumps(terms_record(catalogue), ensure_ascii=False, separators=(",", ":")) + "\n",
+        "cases.csv": cases_csv(catalogue),
+        "case-terms.csv": tags_csv(catalogue),
+        "case-results.csv": results_csv(catalogue),
+        **bibliography_files(f"{API}sources", _unique_sources(catalogue)),
+    }
+    for case in catalogue.cases:
+        out[f"{API}cases/{case.slug}.json"] = _json({"version": VERSION, "schema": "../../schema/case.schema.json", **case_record(case)})
+        out.update(bibliography_files(f"{API}cases/{case.slug}.sources", case_sources(case)))
+    return out

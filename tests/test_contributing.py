@@ -1,0 +1,86 @@
+"""The contributor's path: scaffold, validate command, GitHub annotations, workflow files."""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+
+CHECK_JSONSCHEMA = Path(sys.executable).parent / "check-jsonschema"
+
+
+def run_generator(root: Path, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "generator", "--root", str(root), *args],
+        cwd=ROOT, capture_output=True, text=True, env={**os.environ, **(env or {})},
+    )
+
+
+@pytest.fixture
+def project(tmp_path) -> Path:
+    shutil.copytree(ROOT / "frameworks", tmp_path / "frameworks")
+    shutil.copytree(ROOT / "tests" / "fixtures", tmp_path / "cases")
+    return tmp_path
+
+
+def test_scaffold_creates_a_commented_case_that_only_lacks_real_content(project):
+    created = run_generator(project, "new", "my-programme", "--name", "My programme")
+    assert created.returncode == 0, created.stderr
+    text = (project / "cases" / "my-programme.yaml").read_text(encoding="utf-8")
+    assert text.startswith("# yaml-language-server: $schema=../schema/case.schema.json")
+    assert "slug: my-programme" in text and "name: My programme" in text
+    checked = run_generator(project, "validate")
+    assert checked.returncode == 1
+    assert checked.stdout.splitlines()[0] == "cases/my-programme.yaml:23:13: countries[0]: 'XX' is not an ISO 3166-1 country code"
+
+
+def test_scaffold_refuses_an_unsafe_or_existing_slug(project):
+    assert run_generator(project, "new", "My Programme").returncode == 2
+    assert run_generator(project, "new", "gesundes-kinzigtal").returncode == 1
+
+
+def test_validate_prints_every_problem_and_github_annotations(project):
+    for name in ("duplicate-key", "unknown-term-id"):
+        shutil.copy(ROOT / "tests" / "bad" / f"{name}.yaml", project / "cases")
+    result = run_generator(project, "validate", env={"GITHUB_ACTIONS": "true"})
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    assert "cases/duplicate-key.yaml:6:1: status: duplicate field 'status' (first given on line 5): keep one of the two" in lines
+    assert any(line.startswith("::error file=cases/unknown-term-id.yaml,line=7,col=11::building_blocks[0].term:") for line in lines)
+    assert "2 problems found" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_validate_passes_on_good_files(project):
+    result = run_generator(project, "validate")
+    assert result.returncode == 0 and result.stdout.startswith("All good: 1 cases")
+
+
+@pytest.mark.parametrize(
+    "schema, files",
+    [("vendor.github-workflows", sorted((ROOT / ".github" / "workflows").glob("*.yml"))),
+     ("vendor.github-issue-forms", sorted((ROOT / ".github" / "ISSUE_TEMPLATE").glob("*.yml")))],
+    ids=["workflows", "issue-forms"],
+)
+def test_github_files_are_valid(schema, files):
+    assert files
+    result = subprocess.run([str(CHECK_JSONSCHEMA), "--builtin-schema", schema, *map(str, files)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_workflow_checker_catches_a_broken_workflow(tmp_path):
+    broken = tmp_path / "broken.yml"
+    broken.write_text("on: push\njobs:\n  build:\n    steps: nope\n", encoding="utf-8")
+    result = subprocess.run([str(CHECK_JSONSCHEMA), "--builtin-schema", "vendor.github-workflows", str(broken)], capture_output=True, text=True)
+    assert result.returncode != 0
+
+
+def test_every_case_file_carries_the_schema_modeline():
+    for path in sorted((ROOT / "cases").glob("*.yaml")):
+        first = path.read_text(encoding="utf-8").splitlines()[0]
+        assert first == "# yaml-language-server: $schema=../schema/case.schema.json", path.name
