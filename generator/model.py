@@ -13,9 +13,10 @@ from typing import Any
 
 from . import citations
 
-COUNTRIES: dict[str, str] = {
-    code: name for code, name in json.loads((Path(__file__).parent / "countries.json").read_text(encoding="utf-8")).items() if not code.startswith("_")
+COUNTRY_DATA: dict[str, dict] = {
+    code: entry for code, entry in json.loads((Path(__file__).parent / "data" / "countries.json").read_text(encoding="utf-8")).items() if not code.startswith("_")
 }
+COUNTRIES: dict[str, str] = {code: entry["name"] for code, entry in COUNTRY_DATA.items()}
 
 
 @dataclass(eq=False)

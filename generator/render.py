@@ -20,8 +20,8 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup, escape
 
-from . import bibliography, citations, exports, facets, schema
-from .model import Case, Catalogue, Framework, Source, Term
+from . import bibliography, charts, citations, exports, facets, schema, worldmap
+from .model import COUNTRIES, Case, Catalogue, Source, Term
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -109,6 +109,7 @@ class Renderer:
         self.env.filters["plain"] = citations.strip_markers
         self.env.filters["reference"] = lambda s: bibliography.reference_html(s.data)
         self.env.filters["label"] = lambda s: bibliography.short_label(s.data)
+        self.env.filters["target_label"] = lambda group: schema.TARGET_GROUPS[group].capitalize()
         self.env.globals.update(
             catalogue=catalogue,
             site=site,
@@ -141,6 +142,8 @@ class Renderer:
             "search.md": self.page("search.md.j2", "search/", "Search", "Search the casebook and narrow by building block, payment instrument, mechanism and country.", hide=["navigation", "toc"]),
             "evidence-map.md": self.page("evidence-map.md.j2", "evidence-map/", "Evidence map", "Which cases show which terms of each framework, and where evidence is missing.", hide=["navigation", "toc"]),
             "timeline.md": self.page("timeline.md.j2", "timeline/", "Timeline", "Dated events of every case of the casebook.", events=self.timeline_events()),
+            "map.md": self.page("map.md.j2", "map/", "Map of cases", "A world map of the countries with cases.", world_map=self.world_map(), countries=self.countries()),
+            "overview.md": self.page("overview.md.j2", "overview/", "At a glance", "The casebook in charts: cases by country, building block, payment instrument and evidence grade.", countries=self.countries(), charts=self.charts()),
             "compare.md": self.page("compare.md.j2", "compare/", "Compare cases", "Two to four cases of the casebook side by side.", hide=["navigation", "toc"]),
             "data.md": self.page("data.md.j2", "data/", "Data", "The casebook as open data: CSV, JSON, BibTeX, RIS and CSL-JSON.", columns=self.csv_columns()),
             "contribute/fields.md": self.page("fields.md.j2", "contribute/fields/", "Case fields", "Every field of a case file, explained.", fields=self.field_reference()),
@@ -210,6 +213,34 @@ class Renderer:
             case_citer=lambda case: Citer(case.sources, relative(case.url, term.url)),
             citer_for=lambda other: Citer(other.sources, relative(other.url, term.url)),
         )
+
+    def countries(self) -> list[tuple[str, str, list[Case]]]:
+        """(code, name, cases) for every country with a case, most cases first."""
+        by_code: dict[str, list[Case]] = {}
+        for case in self.catalogue.cases:
+            for code in case.countries:
+                by_code.setdefault(code, []).append(case)
+        rows = [(code, COUNTRIES[code], cases) for code, cases in by_code.items()]
+        return sorted(rows, key=lambda row: (-len(row[2]), row[1]))
+
+    def world_map(self) -> Markup:
+        rows = self.countries()
+        counts = {code: len(cases) for code, _, cases in rows}
+        return worldmap.world_map(counts, {code: f"#country-{code.lower()}" for code in counts})
+
+    def charts(self) -> list[tuple[str, str, Markup]]:
+        url = "overview/"
+        by_country = [(name, len(cases), relative(f"map/#country-{code.lower()}", url)) for code, name, cases in self.countries()]
+        out = [("by-country", "Cases by country", charts.bar_chart("Cases by country", by_country))]
+        for fw_id, title in (("building-blocks", "Cases by building block"), ("payment-instruments", "Cases by payment instrument")):
+            fw = self.catalogue.framework_by_id.get(fw_id)
+            if fw:
+                rows = sorted(((t.label, len({id(u.case) for u in t.uses}), relative(t.url, url)) for t in fw.terms), key=lambda r: (-r[1], r[0]))
+                out.append((fw_id, title, charts.bar_chart(title, rows)))
+        grades = [(label.split(":")[0], sum(c.evidence["grade"] == grade for c in self.catalogue.cases), relative("cases/", url))
+                  for grade, label in schema.EVIDENCE_GRADES.items()]
+        out.append(("by-evidence", "Cases by evidence of effect", charts.bar_chart("Cases by evidence of effect", grades)))
+        return out
 
     def timeline_events(self) -> list[dict]:
         """Every dated event of every case, for the catalogue-wide timeline (the start year counts as an event)."""

@@ -80,3 +80,58 @@ def test_citation_marker_links_to_its_source(page, server):
     marker.click()
     assert urlparse(page.url).fragment == "src-stein2016"
     assert page.locator("#src-stein2016").is_visible()
+
+
+def test_filter_only_browsing_does_not_load_the_search_index(page, server):
+    page.goto(server + "search/?building-blocks=Competent+workforce")
+    wait_for_results(page)
+    expected = sorted(c.name for c in CATALOGUE.cases if any(t.term.id == "competent-workforce" for t in c.tags["building-blocks"]))
+    assert sorted(result_titles(page)) == expected
+    assert not [url for url in page.requests if "/pagefind/" in url]
+
+
+def test_compare_shows_the_chosen_cases_side_by_side(page, server):
+    page.goto(server + "compare/?cases=gesundes-kinzigtal,salford-together")
+    page.wait_for_function("() => /Comparing 2 cases/.test(document.getElementById('cb-compare-status').textContent)")
+    headers = page.locator("#cb-compare-table tr").first.locator("th").all_inner_texts()
+    assert headers[1:] == ["Gesundes Kinzigtal", "Salford Together"]
+    assert page.locator("#cb-compare-table th[scope=rowgroup]", has_text="Building blocks").count() == 1
+    page.select_option("#cb-compare-3", "nuka-system-of-care")
+    page.click("#cb-compare button[type=submit]")
+    page.wait_for_function("() => /Comparing 3 cases/.test(document.getElementById('cb-compare-status').textContent)")
+    assert parse_qs(urlparse(page.url).query) == {"cases": ["gesundes-kinzigtal,salford-together,nuka-system-of-care"]}
+
+
+def test_case_page_offers_compare_with(page, server):
+    page.goto(server + "cases/salford-together/")
+    page.click("text=Compare with other cases")
+    page.wait_for_url("**/compare/?cases=salford-together")
+    assert page.input_value("#cb-compare-1") == "salford-together"
+
+
+def test_evidence_map_cell_lands_on_the_case_paragraph(page, server):
+    page.goto(server + "evidence-map/#map-payment-instruments")
+    assert page.locator("#map-building-blocks").is_hidden()
+    cell = page.locator("#map-payment-instruments a[aria-label='Gesundes Kinzigtal: Shared savings']")
+    cell.click()
+    page.wait_for_url("**/cases/gesundes-kinzigtal/#payment-instruments-shared-savings")
+    target = page.locator("#payment-instruments-shared-savings")
+    assert target.is_visible() and "Shared savings" in target.inner_text()
+
+
+def test_case_list_sorts_and_filters(page, server):
+    page.goto(server + "cases/")
+    page.click("th:has-text('Start') button")
+    years = [t for t in page.locator("table.cb-caselist tbody tr td:nth-child(3)").all_inner_texts() if t]
+    assert years == sorted(years, key=int)
+    page.fill("#cb-case-filter", "Netherlands")
+    visible = page.locator("table.cb-caselist tbody tr:visible")
+    assert visible.count() == sum("NL" in c.countries for c in CATALOGUE.cases)
+
+
+def test_map_links_each_country_to_its_cases(page, server):
+    page.goto(server + "map/")
+    page.click("svg.cb-worldmap a[aria-label^='Germany']")
+    assert urlparse(page.url).fragment == "country-de"
+    listed = page.locator("#country-de + ul li").all_inner_texts()
+    assert sorted(listed) == sorted(c.name for c in CATALOGUE.cases if "DE" in c.countries)

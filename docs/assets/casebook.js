@@ -20,3 +20,88 @@
     });
   }
 })();
+
+// Tabs (evidence map): one panel at a time, chosen by the address's #fragment; all panels show without script.
+(function () {
+  "use strict";
+  for (const box of document.querySelectorAll("[data-cb-tabs]")) {
+    document.documentElement.classList.add("js");
+    const tabs = [...box.querySelectorAll("[role=tab]")];
+    const show = (id, focus) => {
+      for (const tab of tabs) {
+        const on = tab.getAttribute("aria-controls") === id;
+        tab.setAttribute("aria-selected", String(on));
+        tab.tabIndex = on ? 0 : -1;
+        document.getElementById(tab.getAttribute("aria-controls")).hidden = !on;
+        if (on && focus) tab.focus();
+      }
+    };
+    const fromHash = () => {
+      const id = location.hash.slice(1);
+      show(tabs.some((t) => t.getAttribute("aria-controls") === id) ? id : tabs[0].getAttribute("aria-controls"));
+    };
+    box.addEventListener("click", (event) => {
+      const tab = event.target.closest("[role=tab]");
+      if (!tab) return;
+      event.preventDefault();
+      history.replaceState(null, "", "#" + tab.getAttribute("aria-controls"));
+      show(tab.getAttribute("aria-controls"));
+    });
+    box.querySelector("[role=tablist]").addEventListener("keydown", (event) => {
+      const i = tabs.indexOf(document.activeElement);
+      if (i < 0 || !["ArrowLeft", "ArrowRight"].includes(event.key)) return;
+      const next = tabs[(i + (event.key === "ArrowRight" ? 1 : tabs.length - 1)) % tabs.length];
+      history.replaceState(null, "", "#" + next.getAttribute("aria-controls"));
+      show(next.getAttribute("aria-controls"), true);
+    });
+    window.addEventListener("hashchange", fromHash);
+    fromHash();
+  }
+})();
+
+// Sortable, filterable tables (the case list): click a column header to sort; type to filter rows.
+(function () {
+  "use strict";
+  for (const table of document.querySelectorAll("table[data-cb-sortable]")) {
+    const body = table.tBodies[0];
+    const rows = [...body.rows];
+    const headers = [...table.tHead.rows[0].cells];
+    headers.forEach((th, column) => {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = "cb-sort";
+      button.textContent = th.textContent;
+      th.replaceChildren(button);
+      th.setAttribute("aria-sort", "none");
+      button.addEventListener("click", () => {
+        const ascending = th.getAttribute("aria-sort") !== "ascending";
+        headers.forEach((h) => h.setAttribute("aria-sort", "none"));
+        th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
+        const key = (row) => row.cells[column].dataset.sort ?? row.cells[column].textContent.trim();
+        const sorted = [...body.rows].sort((a, b) => {
+          const [x, y] = [key(a), key(b)];
+          const numeric = x !== "" && y !== "" && !isNaN(x) && !isNaN(y);
+          const order = numeric ? Number(x) - Number(y) : x.localeCompare(y);
+          return ascending ? order : -order;
+        });
+        body.append(...sorted);
+      });
+    });
+    const filter = document.getElementById(table.dataset.cbFilter);
+    if (filter) {
+      const status = document.getElementById(filter.getAttribute("aria-describedby"));
+      filter.hidden = false;
+      filter.closest("[hidden]")?.removeAttribute("hidden");
+      filter.addEventListener("input", () => {
+        const words = filter.value.toLowerCase().split(/\s+/).filter(Boolean);
+        let shown = 0;
+        for (const row of rows) {
+          const match = words.every((w) => row.textContent.toLowerCase().includes(w));
+          row.hidden = !match;
+          shown += match;
+        }
+        status.textContent = `${shown} of ${rows.length} cases shown.`;
+      });
+    }
+  }
+})();

@@ -9,6 +9,7 @@
   const selects = [...root.querySelectorAll("select")];
   const table = document.getElementById("cb-compare-table");
   const statusLine = document.getElementById("cb-compare-status");
+  let countryNames = {};
   const plain = (text) => String(text || "").replace(/\s*\[@[^\]]*\]/g, "").trim();
 
   function el(tag, attrs, ...children) {
@@ -32,7 +33,7 @@
     const rows = [];
     rows.push(row("", records.map((r) => el("a", { href: url(r.url) }, r.data.name)), true));
     const glance = [
-      ["Countries", (d) => d.countries.join(", ")],
+      ["Countries", (d) => countryNames[d.slug] || d.countries.join(", ")],
       ["Region", (d) => d.region],
       ["Start", (d) => d.start_year],
       ["Status", (d) => d.status],
@@ -67,6 +68,7 @@
 
   async function start() {
     const index = await (await fetch(url("api/facets.json"))).json();
+    countryNames = Object.fromEntries(index.cases.map((c) => [c.s, c.c]));
     const chosen = chosenFromUrl();
     for (const [n, select] of selects.entries()) {
       for (const c of index.cases) select.append(el("option", { value: c.s }, `${c.n} (${c.c})`));
