@@ -33,8 +33,13 @@ new: $(VENV)/installed
 schema: $(VENV)/installed
 	$(PY) -m generator schema
 
-test: $(VENV)/installed chromium
+test: $(VENV)/installed node_modules/installed chromium
 	$(PY) -m pytest
+
+# Node packages for the tests (axe-core), exactly as package-lock.json pins them.
+node_modules/installed: package-lock.json
+	npm ci --no-audit --no-fund --silent
+	touch $@
 
 # Browser tests drive Debian's Chromium (Playwright cannot download browsers here).
 chromium:

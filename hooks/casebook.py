@@ -4,6 +4,7 @@
   MkDocs empties the output folder, so a broken case file stops the build and
   leaves the previous site untouched.
 - on_files: hand the rendered pages to MkDocs as generated files.
+- on_post_page / on_post_template: add each page's Content-Security-Policy.
 - on_post_build: build the Pagefind index over the finished HTML.
 """
 from __future__ import annotations
@@ -17,7 +18,7 @@ from mkdocs.structure.files import File, Files
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from generator import search_index, site  # noqa: E402
+from generator import csp, search_index, site  # noqa: E402
 from generator.problems import ValidationFailed  # noqa: E402
 
 _generated: dict[str, str] = {}
@@ -36,6 +37,14 @@ def on_files(files: Files, config) -> Files:
     for path, content in _generated.items():
         files.append(File.generated(config, path, content=content))
     return files
+
+
+def on_post_page(output: str, page, config) -> str:
+    return csp.with_csp(output)
+
+
+def on_post_template(output_content: str, template_name: str, config) -> str:
+    return csp.with_csp(output_content) if template_name.endswith(".html") else output_content
 
 
 def on_post_build(config) -> None:

@@ -106,6 +106,7 @@ def test_case_page_offers_compare_with(page, server):
     page.goto(server + "cases/salford-together/")
     page.click("text=Compare with other cases")
     page.wait_for_url("**/compare/?cases=salford-together")
+    page.wait_for_function("() => /Choose at least one more case/.test(document.getElementById('cb-compare-status').textContent)")
     assert page.input_value("#cb-compare-1") == "salford-together"
 
 
