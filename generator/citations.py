@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 MARKER = re.compile(r"\[(\s*@[^\[\]]*)\]")
 ITEM = re.compile(r"^\s*@([a-z0-9]+(?:[-_][a-z0-9]+)*)\s*(?:,\s*(\S.*?))?\s*$")
@@ -26,8 +27,11 @@ class MarkerError(ValueError):
     """A bracket that starts like a citation but is not one."""
 
 
-def markers(text: str) -> list[Marker]:
-    """All citation markers in `text`, in order; raises MarkerError on a malformed one."""
+@lru_cache(maxsize=65536)
+def markers(text: str) -> tuple[Marker, ...]:
+    """All citation markers in `text`, in order; raises MarkerError on a malformed one.
+
+    Cached: validation, pages and exports all read the same texts."""
     found = []
     for match in MARKER.finditer(text):
         cites = []
@@ -42,7 +46,7 @@ def markers(text: str) -> list[Marker]:
         found.append(Marker(match.start(), match.end(), tuple(cites)))
     if "[@" in MARKER.sub("", text):
         raise MarkerError("a citation marker is not closed: end it with ']'")
-    return found
+    return tuple(found)
 
 
 def paragraphs(text: str) -> list[str]:

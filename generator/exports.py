@@ -19,7 +19,8 @@ API = "api/"
 
 
 def _json(data) -> str:
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    """Compact JSON: the C encoder only runs without indentation, and these files are for programs."""
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
 def case_record(case: Case) -> dict:
@@ -244,8 +245,8 @@ def files(catalogue: Catalogue) -> dict[str, str]:
             "cases": [case_record(c) for c in catalogue.cases],
         }),
         f"{API}frameworks.json": _json(frameworks_record(catalogue)),
-        f"{API}facets.json": json.dumps(facets.facet_file(catalogue), ensure_ascii=False, separators=(",", ":")) + "\n",
-        f"{API}terms.json": json.dumps(terms_record(catalogue), ensure_ascii=False, separators=(",", ":")) + "\n",
+        f"{API}facets.json": _json(facets.facet_file(catalogue)),
+        f"{API}terms.json": _json(terms_record(catalogue)),
         "cases.csv": cases_csv(catalogue),
         "case-terms.csv": tags_csv(catalogue),
         "case-results.csv": results_csv(catalogue),

@@ -172,11 +172,11 @@ class Catalogue:
         return {f.id: f for f in self.frameworks}
 
     @cached_property
-    def _term_index(self) -> tuple[dict[int, int], dict[tuple, list[Case]]]:
-        """Each case's terms as a bitmask (by id of the case), and the cases of each term."""
+    def _similarity_index(self) -> tuple[dict[int, tuple[int, frozenset, str | None]], dict[tuple, list[Case]]]:
+        """Per case: its terms as a bitmask, its target groups and health system; and the cases of each term."""
         bits: dict[tuple, int] = {}
         postings: dict[tuple, list[Case]] = {}
-        masks: dict[int, int] = {}
+        profiles: dict[int, tuple[int, frozenset, str | None]] = {}
         for case in self.cases:
             mask = 0
             for fw, tags in case.tags.items():
@@ -186,39 +186,35 @@ class Catalogue:
                     if not mask >> bit & 1:
                         postings.setdefault(key, []).append(case)
                     mask |= 1 << bit
-            masks[id(case)] = mask
-        return masks, postings
+            profiles[id(case)] = (mask, frozenset(case.target_groups or ()), (case.health_system or {}).get("type"))
+        return profiles, postings
 
-    def similar(self, case: Case, limit: int = 5, candidates: int = 200) -> list[tuple[Case, float]]:
+    def similar(self, case: Case, limit: int = 5, candidates: int = 100) -> list[tuple[Case, float]]:
         """The cases most like `case`, best first: shared framework terms (Jaccard), target groups, health system.
 
-        Only cases sharing one of this case's rarer terms are scored (up to about
+        Only cases sharing one of this case's rarer terms are scored (about
         `candidates` of them), so the cost per case does not grow with the catalogue.
         """
-        masks, postings = self._term_index
-        mine = masks[id(case)]
-        own = [(fw, tag.term.id) for fw, tags in case.tags.items() for tag in tags]
+        profiles, postings = self._similarity_index
+        mine, groups, system = profiles[id(case)]
+        own = {(fw, tag.term.id) for fw, tags in case.tags.items() for tag in tags}
         pool: dict[int, Case] = {}
-        for key in sorted(set(own), key=lambda k: len(postings[k])):
+        for key in sorted(own, key=lambda k: len(postings[k])):
             for other in postings[key]:
                 pool.setdefault(id(other), other)
             if len(pool) > candidates:
                 break
         pool.pop(id(case), None)
-        groups = set(case.target_groups or [])
-        system = (case.health_system or {}).get("type")
         scored = []
-        for other in pool.values():
-            theirs = masks[id(other)]
+        for key, other in pool.items():
+            theirs, their_groups, their_system = profiles[key]
             score = (mine & theirs).bit_count() / (mine | theirs).bit_count()
-            other_groups = set(other.target_groups or [])
-            if groups | other_groups:
-                score += 0.5 * len(groups & other_groups) / len(groups | other_groups)
-            if system and system == (other.health_system or {}).get("type"):
+            if groups or their_groups:
+                score += 0.5 * len(groups & their_groups) / len(groups | their_groups)
+            if system and system == their_system:
                 score += 0.25
-            scored.append((other, score))
-        scored.sort(key=lambda item: (-item[1], item[0].name.casefold()))
-        return scored[:limit]
+            scored.append((-score, other.name.casefold(), other))
+        return [(other, -negative) for negative, _, other in sorted(scored, key=lambda item: item[:2])[:limit]]
 
 
 def build(case_data: list[tuple[str, dict]], framework_data: list[dict]) -> Catalogue:

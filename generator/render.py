@@ -27,16 +27,16 @@ TEMPLATES = Path(__file__).parent / "templates"
 
 
 def relative(target: str, page_url: str) -> str:
-    """Link from the page at `page_url` to `target` (both site-relative directory URLs, `#fragment` allowed)."""
+    """Link from the page at `page_url` to `target` (both site-relative directory URLs, `#fragment` allowed).
+
+    Goes up to the site root and down again: not always the shortest link, but
+    cheap, and valid wherever the site is hosted.
+    """
     path, _, fragment = target.partition("#")
     if path == page_url:
-        link = "./" if not fragment else ""
+        link = "" if fragment else "./"
     else:
-        link = posixpath.relpath("/" + path, "/" + (page_url or "."))
-        if path.endswith("/") or path == "":
-            link = link.rstrip("/") + "/"
-        if link == "./" and not path:
-            link = "./"
+        link = "../" * page_url.count("/") + path or "./"
     return link + (f"#{fragment}" if fragment else "")
 
 
@@ -47,14 +47,15 @@ class Citer:
     sources: list[Source]
     href: str = ""  # link to the page holding the list ("" = this page)
 
-    def number(self, key: str) -> int:
-        return next(i for i, s in enumerate(self.sources, 1) if s.key == key)
+    def __post_init__(self) -> None:
+        self.numbers = {s.key: i for i, s in enumerate(self.sources, 1)}
+        self.labels = {s.key: bibliography.short_label(s.data) for s in self.sources}
 
     def inline(self, text: str) -> Markup:
-        out = Markup("")
+        parts: list[str] = []
         position = 0
         for marker in citations.markers(text):
-            out += escape(text[position : marker.start].rstrip())
+            parts.append(escape(text[position : marker.start].rstrip()))
             labels: dict[str, list[str]] = {}
             for cite in marker.cites:  # one link per source, with all its locators
                 labels.setdefault(cite.key, [])
@@ -62,18 +63,16 @@ class Citer:
                     labels[cite.key].append(cite.locator)
             links = []
             for key, locators in labels.items():
-                source = next(s for s in self.sources if s.key == key)
-                label = "; ".join([bibliography.short_label(source.data), *locators])
-                number = self.number(key)
-                links.append(
-                    Markup('<a href="{}#src-{}" title="{}" aria-label="Source {}: {}">{}</a>').format(self.href, key, label, number, label, number)
-                )
-            out += Markup('<sup class="cb-cite" data-pagefind-ignore>[') + Markup(", ").join(links) + Markup("]</sup>")
+                number = self.numbers[key]
+                label = escape("; ".join([self.labels[key], *locators]))
+                links.append(f'<a href="{self.href}#src-{key}" title="{label}" aria-label="Source {number}: {label}">{number}</a>')
+            parts.append('<sup class="cb-cite" data-pagefind-ignore>[' + ", ".join(links) + "]</sup>")
             position = marker.end
-        return out + escape(text[position:])
+        parts.append(escape(text[position:]))
+        return Markup("".join(parts))
 
     def prose(self, text: str) -> Markup:
-        return Markup("").join(Markup("<p>{}</p>\n").format(self.inline(p)) for p in citations.paragraphs(text))
+        return Markup("".join(f"<p>{self.inline(p)}</p>\n" for p in citations.paragraphs(text)))
 
     def locators(self, key: str, texts: list[str]) -> list[str]:
         found: list[str] = []
@@ -136,11 +135,11 @@ class Renderer:
         """Every generated page, by its path under the docs folder."""
         cat = self.catalogue
         out = {
-            "index.md": self.page("home.md.j2", "", "Integrated Care Casebook", "Cases of integrated health and social care from around the world, with what worked, what failed and why.", hide=["navigation", "toc"]),
+            "index.md": self.page("home.md.j2", "", "Integrated Care Casebook", "Cases of integrated health and social care from around the world, with what worked, what failed and why.", hide=["navigation", "toc"], recent=self.recent_cases()),
             "cases/index.md": self.page("cases.md.j2", "cases/", "Cases", "Every case of the Integrated Care Casebook."),
             "frameworks/index.md": self.page("frameworks.md.j2", "frameworks/", "Frameworks", "The frameworks the casebook uses to describe integrated care."),
             "search.md": self.page("search.md.j2", "search/", "Search", "Search the casebook and narrow by building block, payment instrument, mechanism and country.", hide=["navigation", "toc"]),
-            "evidence-map.md": self.page("evidence-map.md.j2", "evidence-map/", "Evidence map", "Which cases show which terms of each framework, and where evidence is missing.", hide=["navigation", "toc"]),
+            "evidence-map.md": self.page("evidence-map.md.j2", "evidence-map/", "Evidence map", "Which cases show which terms of each framework, and where evidence is missing.", hide=["navigation", "toc"], tables={fw.id: self.evidence_table(fw, "evidence-map/") for fw in cat.frameworks}),
             "timeline.md": self.page("timeline.md.j2", "timeline/", "Timeline", "Dated events of every case of the casebook.", events=self.timeline_events()),
             "map.md": self.page("map.md.j2", "map/", "Map of cases", "A world map of the countries with cases.", world_map=self.world_map(), countries=self.countries()),
             "overview.md": self.page("overview.md.j2", "overview/", "At a glance", "The casebook in charts: cases by country, building block, payment instrument and evidence grade.", countries=self.countries(), charts=self.charts()),
@@ -212,6 +211,42 @@ class Renderer:
             cite=Citer(fw.sources, relative(fw.url, term.url)),
             case_citer=lambda case: Citer(case.sources, relative(case.url, term.url)),
             citer_for=lambda other: Citer(other.sources, relative(other.url, term.url)),
+        )
+
+    def recent_cases(self, count: int = 8) -> list[Case]:
+        """The cases changed last (from git), for the home page."""
+        return sorted(self.catalogue.cases, key=lambda c: c.last_changed or "", reverse=True)[:count]
+
+    def evidence_table(self, fw, url: str) -> Markup:
+        """Cases x terms of one framework. Written in Python, not the template: at thousands of
+        cases it has hundreds of thousands of cells."""
+        up = "../" * url.count("/")
+        head = "".join(
+            f'<th scope="col" class="cb-map__term{"" if t.uses else " cb-map__term--empty"}"><a href="{up}{t.url}">{escape(t.label)}</a></th>'
+            for t in fw.terms
+        )
+        rows = []
+        for case in self.catalogue.cases:
+            by_term: dict[str, list] = {}
+            for tag in case.tags[fw.id]:
+                by_term.setdefault(tag.term.id, []).append(tag)
+            cells = []
+            for term in fw.terms:
+                empty = "" if term.uses else " cb-map__cell--empty"
+                hits = by_term.get(term.id)
+                if hits:
+                    levels = "".join(f'<span class="cb-map__level">{h.level[:2]}</span>' for h in hits if h.level)
+                    level_words = "".join(f" ({h.level})" for h in hits if h.level)
+                    how = escape(citations.strip_markers(hits[0].how))
+                    cells.append(f'<td class="cb-map__cell{empty}"><a href="{up}{case.url}#{hits[0].anchor}" title="{how}" aria-label="{escape(case.name)}: {escape(term.label)}{level_words}">●{levels}</a></td>')
+                else:
+                    cells.append(f'<td class="cb-map__cell{empty}"></td>')
+            rows.append(f'<tr><th scope="row"><a href="{up}{case.url}">{escape(case.name)}</a></th>{"".join(cells)}<td class="cb-num">{len(by_term)}</td></tr>')
+        totals = "".join(f'<td class="cb-num{"" if t.uses else " cb-map__cell--empty"}">{len({id(u.case) for u in t.uses})}</td>' for t in fw.terms)
+        return Markup(
+            f'<table class="cb-table cb-map"><caption class="cb-sr-only">Cases by term of {escape(fw.name)}</caption>'
+            f'<thead><tr><th scope="col">Case</th>{head}<th scope="col">Total</th></tr></thead><tbody>{"".join(rows)}</tbody>'
+            f'<tfoot><tr><th scope="row">Total</th>{totals}<td></td></tr></tfoot></table>'
         )
 
     def countries(self) -> list[tuple[str, str, list[Case]]]:

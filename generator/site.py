@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from . import exports, repository, schema
+from . import exports, htmlblocks, repository, schema
 from .model import Catalogue
 from .render import Renderer
 from .validate import load_catalogue
@@ -19,8 +19,9 @@ def schema_files(catalogue: Catalogue) -> dict[str, str]:
     }
 
 
-def build(root: Path, settings: dict | None = None) -> dict[str, str]:
-    """Every generated file of the site, by its path under the docs folder.
+def build(root: Path, settings: dict | None = None) -> tuple[dict[str, tuple[str, list[str]]], dict[str, str]]:
+    """The generated site: pages (Markdown with placeholders, and their HTML blocks) and other files,
+    each by its path under the docs folder.
 
     Raises `ValidationFailed` before producing anything when a data file has a problem.
     """
@@ -29,4 +30,5 @@ def build(root: Path, settings: dict | None = None) -> dict[str, str]:
     for case in catalogue.cases:
         case.last_changed = dates.get(case.file)
     settings = {"edit_url": repository.edit_url(root), **(settings or {})}
-    return {**Renderer(catalogue, settings).pages(), **schema_files(catalogue), **exports.files(catalogue)}
+    pages = {path: htmlblocks.extract(text) for path, text in Renderer(catalogue, settings).pages().items()}
+    return pages, {**schema_files(catalogue), **exports.files(catalogue)}

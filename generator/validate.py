@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 from typing import Any, Iterable
 
-import jsonschema
+import jsonschema_rs
 
 from . import citations, model, schema
 from .model import COUNTRIES
@@ -64,37 +64,40 @@ def current_year() -> int:
 class FileChecker:
     """Checks one parsed file against a JSON Schema, then the rules of prose and citations."""
 
-    def __init__(self, doc: YamlFile, file_schema: dict, term_lists: dict[str, str]):
+    def __init__(self, doc: YamlFile, file_schema: dict, validator: jsonschema_rs.Validator, term_lists: dict[str, str]):
         self.doc = doc
         self.schema = file_schema
+        self.validator = validator  # compiled once per schema: compiling is the slow part
         self.term_lists = term_lists  # case field -> where its term ids are listed
 
     def check_schema(self) -> None:
-        validator = jsonschema.Draft202012Validator(self.schema)
-        for error in sorted(validator.iter_errors(self.doc.data), key=lambda e: list(map(str, e.absolute_path))):
+        errors = list(self.validator.iter_errors(self.doc.data))
+        for error in sorted(errors, key=lambda e: list(map(str, e.instance_path))):
             self._report(error)
 
-    def _report(self, error: jsonschema.ValidationError) -> None:
-        path = tuple(error.absolute_path)
+    def _report(self, error: jsonschema_rs.ValidationError) -> None:
+        path = tuple(error.instance_path)
         value = error.instance
-        kind = error.validator
+        kind = error.kind.name
+        details = error.kind.as_dict()
+        sub = self.schema
+        for part in list(error.schema_path)[:-1]:
+            sub = sub[part]
         if kind == "additionalProperties":
-            allowed = list(error.schema.get("properties", {}))
-            for extra in sorted(set(value) - set(allowed)):
+            allowed = list(sub.get("properties", {}))
+            for extra in details["unexpected"]:
                 hint = _suggest(extra, allowed) or "; allowed here: " + ", ".join(allowed)
                 self.doc.problem(path + (extra,), f"unknown field '{extra}'{hint}", key=True)
         elif kind == "required":
-            missing = re.match(r"^'(.+)' is a required property$", error.message)
-            name = missing.group(1) if missing else str(error.validator_value)
-            hint = error.schema.get("properties", {}).get(name, {}).get("description", "").split(". ")[0].rstrip(".")
+            name = details["property"]
+            hint = sub.get("properties", {}).get(name, {}).get("description", "").split(". ")[0].rstrip(".")
             line, column = self.doc.where(path, key=True)
             self.doc.problems.append(Problem(self.doc.path, line, column, field_name(path + (name,)), f"required field is missing: add '{name}:'{f' ({hint})' if hint else ''}"))
         elif kind == "type":
-            wanted = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
-            words = " or ".join(TYPE_WORDS[w] for w in wanted)
+            words = " or ".join(TYPE_WORDS[w] for w in details["types"])
             self.doc.problem(path, f"should be {words}, not {TYPE_WORDS[_type_of(value)]} ({_shown(value)})")
         elif kind == "enum":
-            choices = [str(c) for c in error.validator_value]
+            choices = [str(c) for c in details["options"]]
             field = path[0] if path else ""
             if field in self.term_lists and path[-1] == "term":
                 self.doc.problem(path, f"'{value}' is not a term id of {self.term_lists[field]}{_suggest(value, choices)}")
@@ -102,16 +105,17 @@ class FileChecker:
                 guess = _suggest(value, choices).removeprefix("; ")
                 self.doc.problem(path, f"{_shown(value)} is not allowed here: write one of {', '.join(choices)}" + (f" ({guess})" if guess else ""))
         elif kind == "pattern":
-            hint = schema.PATTERN_HINTS.get(error.validator_value)
-            if error.schema.get("x-citation"):
+            hint = schema.PATTERN_HINTS.get(details["pattern"])
+            if sub.get("x-citation"):
                 hint = "write one citation marker in quotes, like \"[@stein2016, section 4.1]\""
-            self.doc.problem(path, f"{_shown(value)} is not valid: {hint or 'it must match ' + error.validator_value}")
+            self.doc.problem(path, f"{_shown(value)} is not valid: {hint or 'it must match ' + details['pattern']}")
         elif kind == "minLength":
             self.doc.problem(path, "is empty: write the text, or delete the field")
         elif kind == "minItems":
-            self.doc.problem(path, f"needs at least {error.validator_value} item{'s' if error.validator_value > 1 else ''}")
+            limit = details["limit"]
+            self.doc.problem(path, f"needs at least {limit} item{'s' if limit > 1 else ''}")
         elif kind == "minimum":
-            self.doc.problem(path, f"{value} is too small: the smallest allowed is {error.validator_value}")
+            self.doc.problem(path, f"{value} is too small: the smallest allowed is {details['limit']}")
         else:
             self.doc.problem(path, error.message)
 
@@ -173,10 +177,11 @@ def check_frameworks(root: Path) -> tuple[list[dict], list[Problem]]:
     good: list[dict] = []
     fields: dict[str, str] = {}
     fw_schema = schema.framework_schema()
+    fw_validator = jsonschema_rs.validator_for(fw_schema)
     for path in _files(root / "frameworks"):
         doc = _read(path, root)
         if not doc.problems:
-            checker = FileChecker(doc, fw_schema, {})
+            checker = FileChecker(doc, fw_schema, fw_validator, {})
             checker.check_schema()
             data = doc.data
             if not doc.problems:
@@ -224,8 +229,8 @@ def _check_crosswalks(frameworks: list[tuple[YamlFile, dict]]) -> list[Problem]:
     return problems
 
 
-def check_case(doc: YamlFile, stem: str, case_schema: dict, term_lists: dict[str, str], levelled: set[str]) -> None:
-    checker = FileChecker(doc, case_schema, term_lists)
+def check_case(doc: YamlFile, stem: str, case_schema: dict, validator: jsonschema_rs.Validator, term_lists: dict[str, str], levelled: set[str]) -> None:
+    checker = FileChecker(doc, case_schema, validator, term_lists)
     checker.check_schema()
     data = doc.data
     slug = data.get("slug")
@@ -262,6 +267,7 @@ def check_case(doc: YamlFile, stem: str, case_schema: dict, term_lists: dict[str
 
 def check_cases(root: Path, frameworks: list[dict]) -> tuple[list[tuple[str, dict]], list[Problem]]:
     case_schema = schema.case_schema(frameworks)
+    validator = jsonschema_rs.validator_for(case_schema)
     term_lists = {fw["case_field"]: f"{fw['name']} (see frameworks/{fw['id']}.yaml)" for fw in frameworks}
     levelled = {fw["case_field"] for fw in frameworks if fw.get("levels")}
     docs: list[tuple[Path, YamlFile]] = []
@@ -269,7 +275,7 @@ def check_cases(root: Path, frameworks: list[dict]) -> tuple[list[tuple[str, dic
     for path in _files(root / "cases"):
         doc = _read(path, root)
         if not doc.problems:
-            check_case(doc, path.stem, case_schema, term_lists, levelled)
+            check_case(doc, path.stem, case_schema, validator, term_lists, levelled)
         docs.append((path, doc))
     slugs = {path.stem for path, _ in docs}
     names: dict[str, str] = {}

@@ -3,7 +3,8 @@
 - on_pre_build: validate and render everything in memory. It runs before
   MkDocs empties the output folder, so a broken case file stops the build and
   leaves the previous site untouched.
-- on_files: hand the rendered pages to MkDocs as generated files.
+- on_files: hand the rendered pages and data files to MkDocs as generated files.
+- on_page_content: put each page's HTML blocks back (see generator/htmlblocks.py).
 - on_post_page / on_post_template: add each page's Content-Security-Policy.
 - on_post_build: build the Pagefind index over the finished HTML.
 """
@@ -18,25 +19,35 @@ from mkdocs.structure.files import File, Files
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from generator import csp, search_index, site  # noqa: E402
+from generator import csp, htmlblocks, search_index, site  # noqa: E402
 from generator.problems import ValidationFailed  # noqa: E402
 
-_generated: dict[str, str] = {}
+_pages: dict[str, tuple[str, list[str]]] = {}
+_files: dict[str, str] = {}
 
 
 def on_pre_build(config) -> None:
     try:
-        pages = site.build(ROOT, {"site_url": config.site_url, **config.extra.get("casebook", {})})
+        pages, other = site.build(ROOT, {"site_url": config.site_url, **config.extra.get("casebook", {})})
     except ValidationFailed as failed:
         raise PluginError(str(failed)) from None
-    _generated.clear()
-    _generated.update(pages)
+    _pages.clear()
+    _pages.update(pages)
+    _files.clear()
+    _files.update(other)
 
 
 def on_files(files: Files, config) -> Files:
-    for path, content in _generated.items():
+    for path, (markdown, _) in _pages.items():
+        files.append(File.generated(config, path, content=markdown))
+    for path, content in _files.items():
         files.append(File.generated(config, path, content=content))
     return files
+
+
+def on_page_content(html: str, page, config, files) -> str:
+    generated = _pages.get(page.file.src_uri)
+    return htmlblocks.restore(html, generated[1]) if generated else html
 
 
 def on_post_page(output: str, page, config) -> str:

@@ -1,0 +1,151 @@
+"""A synthetic catalogue of N cases, shaped like the real one, for benchmarks.
+
+Every draw (number of tags per framework, text lengths, result rows, sources) is
+sampled from the real cases under cases/, and the words come from their text, so
+pages weigh what real pages weigh. Deterministic for a given seed. The project is
+written to a scratch folder, never into cases/.
+
+    python bench/synthetic.py 500 /tmp/casebook-500 [--seed 1]
+"""
+from __future__ import annotations
+
+import argparse
+import random
+import re
+import shutil
+import sys
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from generator import citations, schema  # noqa: E402
+from generator.model import COUNTRIES  # noqa: E402
+from generator.validate import load_catalogue  # noqa: E402
+
+PROJECT_PARTS = ("mkdocs.yml", "generator", "hooks", "overrides", "docs", "frameworks", "schema")
+
+
+class Sampler:
+    """Distributions measured on the real catalogue."""
+
+    def __init__(self, rng: random.Random):
+        self.rng = rng
+        catalogue = load_catalogue(ROOT)
+        self.cases = catalogue.cases
+        self.frameworks = catalogue.frameworks
+        text = " ".join(citations.strip_markers(t) for c in self.cases for _, t, sub in schema.strings(c.data, schema.case_schema([f.data for f in self.frameworks])) if sub.get("x-prose"))
+        self.words = re.findall(r"[A-Za-z][a-z]+", text)
+
+    def like(self, pick):
+        """The value `pick` takes on a randomly chosen real case."""
+        return pick(self.rng.choice(self.cases))
+
+    def sentence(self, words: int) -> str:
+        out = " ".join(self.rng.choice(self.words) for _ in range(max(words, 3)))
+        return out[0].upper() + out[1:]
+
+    def prose(self, template: str | None, key: str = "src") -> str | None:
+        """Text as long as a real field, paragraph by paragraph, each with a citation."""
+        if not template:
+            return None
+        paragraphs = citations.paragraphs(citations.strip_markers(template)) or [template]
+        return "\n\n".join(f"{self.sentence(len(p.split()))} [@{key}, section {self.rng.randint(1, 9)}.{self.rng.randint(1, 9)}]." for p in paragraphs)
+
+
+def make_case(n: int, sampler: Sampler) -> dict:
+    rng = sampler.rng
+    base = rng.choice(sampler.cases).data
+    slug = f"synthetic-case-{n:05d}"
+    case: dict = {
+        "slug": slug,
+        "name": f"{sampler.sentence(rng.randint(2, 6))} {n}",
+        "summary": sampler.prose(base["summary"]),
+        "countries": rng.sample(sorted(COUNTRIES), k=1 if rng.random() < 0.9 else 2),
+        "status": base["status"],
+    }
+    for field in ("region", "setting"):
+        if base.get(field):
+            case[field] = sampler.sentence(len(base[field].split()))
+    if base.get("health_system"):
+        case["health_system"] = {"type": base["health_system"]["type"], "why": sampler.prose(base["health_system"]["why"])}
+    if base.get("start_year"):
+        case["start_year"] = rng.randint(1990, 2024)
+    for field in ("population_served", "target_population", "context", "financing"):
+        if base.get(field):
+            case[field] = sampler.prose(base[field])
+    if base.get("target_groups"):
+        case["target_groups"] = base["target_groups"]
+    for fw in sampler.frameworks:
+        field = fw.case_field
+        count = sampler.like(lambda c: len(c.data.get(field, [])))
+        if field == "building_blocks":
+            count = max(count, 2)
+        terms = rng.sample(fw.terms, k=min(count, len(fw.terms)))
+        tags = []
+        for term in terms:
+            model = sampler.like(lambda c: (c.data.get(field) or [{"how": "short line here [@src]"}])[0])
+            tag = {"term": term.id, "how": sampler.prose(model["how"])}
+            if model.get("detail"):
+                tag["detail"] = sampler.prose(model["detail"])
+            if fw.data.get("levels"):
+                tag["level"] = rng.choice(fw.levels)
+            tags.append(tag)
+        if tags:
+            case[field] = tags
+    results = sampler.like(lambda c: c.data.get("results", []))
+    if results:
+        case["results"] = [
+            {"metric": sampler.sentence(len(r["metric"].split())), "value": rng.randint(-90, 90), "unit": "%",
+             "period": f"{rng.randint(2000, 2015)}-{rng.randint(2016, 2024)}", "direction": rng.choice(list(schema.DIRECTIONS)), "cite": "[@src]"}
+            for r in results
+        ]
+    case["evidence"] = {"grade": base["evidence"]["grade"], "why": sampler.prose(base["evidence"]["why"])}
+    case["stage"] = {"grade": base["stage"]["grade"], "why": sampler.prose(base["stage"]["why"])}
+    for field in ("strengths", "weaknesses", "barriers", "facilitators", "lessons"):
+        if base.get(field):
+            case[field] = [sampler.prose(item) for item in base[field]]
+    case["sources"] = [{
+        "key": "src", "type": "report", "authors": [f"Author{n} {chr(65 + n % 26)}"], "year": rng.randint(2000, 2024),
+        "title": sampler.sentence(rng.randint(6, 16)), "publisher": sampler.sentence(3),
+    }]
+    return case
+
+
+def write_project(n_cases: int, target: Path, seed: int = 1) -> Path:
+    """A complete scratch project (code, theme, frameworks) with N synthetic cases."""
+    if target.exists():
+        shutil.rmtree(target)
+    target.mkdir(parents=True)
+    for part in PROJECT_PARTS:
+        source = ROOT / part
+        if source.is_dir():
+            shutil.copytree(source, target / part, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(source, target / part)
+    (target / "cases").mkdir()
+    sampler = Sampler(random.Random(seed))
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+    for n in range(n_cases):
+        case = make_case(n, sampler)
+        text = "# yaml-language-server: $schema=../schema/case.schema.json\n" + yaml.dump(case, Dumper=dumper, allow_unicode=True, sort_keys=False, width=100)
+        (target / "cases" / f"{case['slug']}.yaml").write_text(text, encoding="utf-8")
+    return target
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("n", type=int)
+    parser.add_argument("target", type=Path)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+    if args.target.resolve() == ROOT or ROOT in args.target.resolve().parents:
+        parser.error("write synthetic catalogues outside the project")
+    write_project(args.n, args.target, args.seed)
+    print(f"wrote {args.n} synthetic cases to {args.target}/cases")
+
+
+if __name__ == "__main__":
+    main()
