@@ -10,7 +10,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve build test validate new schema lock chromium
+.PHONY: serve build test validate new schema lock chromium bench
 
 $(VENV)/installed: requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -51,3 +51,7 @@ chromium:
 
 lock:
 	$(PY) -m pip install --quiet uv && $(VENV)/bin/uv pip compile requirements.in --generate-hashes --python-version 3.11 -o requirements.lock; $(PY) -m pip uninstall --quiet -y uv
+
+# Benchmark at 50, 500, 1,000 and 5,000 synthetic cases; writes BENCHMARKS.md (takes a while).
+bench: $(VENV)/installed chromium
+	$(PY) bench/run.py

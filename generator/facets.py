@@ -42,16 +42,17 @@ def case_facets(case: Case) -> dict[str, list[str]]:
 
 
 def facet_file(catalogue: Catalogue) -> dict:
-    """Compact facet data for filter-only browsing: values are indices into each facet's value list."""
+    """Compact facet data for filter-only browsing.
+
+    `cases` rows are [slug, name, values], where `values` has one list per facet (in the
+    order of `facets`) of indices into that facet's `values`: no key is repeated per case,
+    so the file stays small at thousands of cases.
+    """
     facets = facet_list(catalogue)
     per_case = [(case, case_facets(case)) for case in catalogue.cases]
     values = {f["id"]: sorted({v for _, fv in per_case for v in fv.get(f["id"], [])}) for f in facets}
     index = {fid: {v: i for i, v in enumerate(vals)} for fid, vals in values.items()}
     return {
         "facets": [{**f, "values": values[f["id"]]} for f in facets],
-        "cases": [
-            {"s": case.slug, "n": case.name, "c": ", ".join(case.country_names),
-             "f": {fid: [index[fid][v] for v in vals] for fid, vals in fv.items()}}
-            for case, fv in per_case
-        ],
+        "cases": [[case.slug, case.name, [[index[f["id"]][v] for v in fv.get(f["id"], [])] for f in facets]] for case, fv in per_case],
     }

@@ -202,6 +202,8 @@ class Catalogue:
         for key in sorted(own, key=lambda k: len(postings[k])):
             for other in postings[key]:
                 pool.setdefault(id(other), other)
+                if len(pool) > candidates:
+                    break
             if len(pool) > candidates:
                 break
         pool.pop(id(case), None)

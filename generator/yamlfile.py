@@ -23,7 +23,25 @@ _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class StrictLoader(_BaseLoader):  # type: ignore[misc, valid-type]
-    """Safe loader with YAML 1.2-like scalars: only true/false are booleans, dates stay text."""
+    """Safe loader with YAML 1.2-like scalars: only true/false are booleans, dates stay text.
+
+    While constructing, it notes (cheaply) whether the file reuses a node (an alias),
+    repeats a key or merges: `read_yaml` then walks the file again to say exactly where.
+    """
+
+    suspicious = False
+
+    def construct_object(self, node, deep=False):
+        if node in self.constructed_objects:
+            self.suspicious = True  # the same node twice: an alias
+        return super().construct_object(node, deep)
+
+    def construct_mapping(self, node, deep=False):
+        if isinstance(node, yaml.MappingNode):
+            keys = [key.value for key, _ in node.value if isinstance(key, yaml.ScalarNode) and key.tag != "tag:yaml.org,2002:merge"]
+            if len(keys) != len(node.value) or len(set(keys)) != len(keys):
+                self.suspicious = True  # a repeated key, a merge key or a key that is not plain text
+        return super().construct_mapping(node, deep)
 
 
 StrictLoader.yaml_implicit_resolvers = {
@@ -36,7 +54,8 @@ StrictLoader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:tr
 class YamlFile:
     path: str
     data: Any = None
-    #: where each value starts, by path (1-based line and column)
+    node: Any = None
+    #: where each value starts, by path (1-based line and column); filled when first needed
     values: dict[tuple, tuple[int, int]] = field(default_factory=dict)
     #: where each mapping key starts, by the path of its value
     keys: dict[tuple, tuple[int, int]] = field(default_factory=dict)
@@ -44,6 +63,8 @@ class YamlFile:
 
     def where(self, path: tuple, key: bool = False) -> tuple[int, int]:
         """Line and column of the value at `path` (or of its key), else of the nearest parent."""
+        if not self.values and self.node is not None:
+            _walk(self.node, (), self, set())  # positions are only needed to report a problem
         table = self.keys if key else self.values
         while path:
             if path in table:
@@ -102,9 +123,10 @@ def _decode(path: str, raw: bytes, problems: list[Problem]) -> str | None:
         return None
     if text.startswith("\ufeff"):
         text = text[1:]
-    for number, content in enumerate(text.splitlines(), 1):
-        if "\t" in content:
-            problems.append(Problem(path, number, content.index("\t") + 1, "", "tab character: use spaces for indentation and inside text"))
+    if "\t" in text:
+        for number, content in enumerate(text.splitlines(), 1):
+            if "\t" in content:
+                problems.append(Problem(path, number, content.index("\t") + 1, "", "tab character: use spaces for indentation and inside text"))
     return None if problems else text
 
 
@@ -125,10 +147,16 @@ def read_yaml(path: Path, display: str | None = None) -> YamlFile:
         if node is None:
             result.problems.append(Problem(result.path, 1, 1, "", "the file is empty"))
             return result
-        _walk(node, (), result, set())
-        if result.problems:
-            return result
-        result.data = loader.construct_document(node)
+        data = loader.construct_document(node)
+        if loader.suspicious:  # find and place each alias, merge or repeated key, on a fresh parse
+            fresh = StrictLoader(text)  # (constructing merged keys changed the first one's nodes)
+            try:
+                _walk(fresh.get_single_node(), (), result, set())
+            finally:
+                fresh.dispose()
+            if result.problems:
+                return result
+        result.data, result.node = data, node
     except yaml.MarkedYAMLError as err:
         result.problems.append(_syntax_problem(result.path, err))
     except yaml.YAMLError as err:

@@ -68,10 +68,11 @@
 
   async function start() {
     const index = await (await fetch(url("api/facets.json"))).json();
-    countryNames = Object.fromEntries(index.cases.map((c) => [c.s, c.c]));
+    const country = index.facets.findIndex((f) => f.id === "country");
+    countryNames = Object.fromEntries(index.cases.map(([slug, , values]) => [slug, values[country].map((i) => index.facets[country].values[i]).join(", ")]));
     const chosen = chosenFromUrl();
     for (const [n, select] of selects.entries()) {
-      for (const c of index.cases) select.append(el("option", { value: c.s }, `${c.n} (${c.c})`));
+      for (const [slug, name] of index.cases) select.append(el("option", { value: slug }, `${name} (${countryNames[slug]})`));
       select.value = chosen[n] || "";
     }
     root.querySelector("form").addEventListener("submit", (event) => {

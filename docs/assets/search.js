@@ -16,10 +16,11 @@
   const statusLine = document.getElementById("cb-search-status");
   const list = document.getElementById("cb-results");
   const siteRoot = new URL(root.dataset.root, location.href);
-  const LIMIT = 50;
+  const LIMIT = 20;
   let facets = [];      // [{id, label, values: [label...]}]
-  let cases = [];       // [{s, n, c, f: {facetId: [valueIndex...]}}]
+  let cases = [];       // [[slug, name, [[valueIndex...] per facet]]]
   let pagefind = null;
+  let filtersLoaded = false; // Pagefind's filter index: loaded only once a filter panel is opened
   let generation = 0;
 
   const url = (path) => new URL(path, siteRoot).href;
@@ -82,11 +83,11 @@
       const fieldset = el("fieldset", {}, el("legend", { class: "cb-sr-only" }, facet.label));
       facet.values.forEach((value, index) => {
         const id = `cb-f-${facet.id}-${index}`;
-        const count = (counts[facet.id] || {})[value] || 0;
+        const count = counts ? (counts[facet.id] || {})[value] || 0 : null;
         const box = el("input", { type: "checkbox", id, name: facet.id, value });
         box.checked = chosen.includes(value);
-        if (!count && !box.checked) box.disabled = true;
-        const label = el("label", { for: id }, value + " ", el("span", { class: "cb-facet__count" }, `(${count})`));
+        if (count === 0 && !box.checked) box.disabled = true;
+        const label = el("label", { for: id }, value + " ", count === null ? "" : el("span", { class: "cb-facet__count" }, `(${count})`));
         fieldset.append(el("div", { class: "cb-facet__option" }, box, label));
       });
       details.append(summary, fieldset);
@@ -104,37 +105,43 @@
 
   // Filter-only browsing, from the facet file.
   function browse(state) {
-    const wanted = Object.entries(state.filters).map(([id, labels]) => {
-      const facet = facets.find((f) => f.id === id);
-      return [id, labels.map((label) => facet.values.indexOf(label))];
-    });
-    const matches = cases.filter((c) => wanted.every(([id, indices]) => indices.every((i) => (c.f[id] || []).includes(i))));
+    const wanted = facets.map((facet) => (state.filters[facet.id] || []).map((label) => facet.values.indexOf(label)));
+    const matches = cases.filter(([, , values]) => wanted.every((indices, f) => indices.every((i) => values[f].includes(i))));
     const counts = {};
-    for (const c of matches) {
-      for (const [id, indices] of Object.entries(c.f)) {
-        const facet = facets.find((f) => f.id === id);
-        for (const i of indices) {
-          counts[id] = counts[id] || {};
-          counts[id][facet.values[i]] = (counts[id][facet.values[i]] || 0) + 1;
-        }
-      }
+    for (const [, , values] of matches) {
+      values.forEach((indices, f) => {
+        const facet = facets[f];
+        counts[facet.id] = counts[facet.id] || {};
+        for (const i of indices) counts[facet.id][facet.values[i]] = (counts[facet.id][facet.values[i]] || 0) + 1;
+      });
     }
+    const country = facets.findIndex((f) => f.id === "country");
     renderFacets(state, counts);
     list.replaceChildren(
-      ...matches.slice(0, LIMIT).map((c) =>
+      ...matches.slice(0, LIMIT).map(([slug, name, values]) =>
         el("li", { class: "cb-result" },
-          el("a", { class: "cb-result__title", href: url(`cases/${c.s}/`) }, c.n),
-          el("span", { class: "cb-result__meta" }, "Case · " + c.c))
+          el("a", { class: "cb-result__title", href: url(`cases/${slug}/`) }, name),
+          el("span", { class: "cb-result__meta" }, ["Case", ...values[country].map((i) => facets[country].values[i])].join(" · ")))
       )
     );
     showStatus(matches.length, state, matches.length > LIMIT);
   }
 
-  async function textSearch(state, mine) {
+  // Pagefind's code and WebAssembly load as soon as the page opens, so typing finds them ready.
+  async function loadPagefind() {
     if (!pagefind) {
       pagefind = await import(url("pagefind/pagefind.js"));
       await pagefind.options({ baseUrl: new URL(siteRoot).pathname, excerptLength: 24 });
-      await pagefind.filters(); // loads the filter index, which the counts per filter need
+      await pagefind.init();
+    }
+    return pagefind;
+  }
+
+  async function textSearch(state, mine) {
+    await loadPagefind();
+    if (!filtersLoaded && (Object.keys(state.filters).length || facetBox.querySelector("details[open]"))) {
+      await pagefind.filters(); // counts per filter need the filter index
+      filtersLoaded = true;
     }
     const search = await pagefind.search(state.q, { filters: state.filters });
     if (mine !== generation) return;
@@ -143,7 +150,7 @@
     // Cases first, then framework and term pages; Pagefind's ranking within each.
     const isCase = (r) => (r.filters.type || [])[0] === "Case";
     const results = [...loaded.filter(isCase), ...loaded.filter((r) => !isCase(r))];
-    renderFacets(state, search.filters || {});
+    renderFacets(state, filtersLoaded ? search.filters || {} : null);
     list.replaceChildren(
       ...results.map((r) =>
         el("li", { class: "cb-result" },
@@ -180,6 +187,11 @@
       timer = setTimeout(() => run(stateFromForm()), 250);
     });
     facetBox.addEventListener("change", () => run(stateFromForm()));
+    // Opening a filter panel during a text search loads the counts.
+    facetBox.addEventListener("toggle", (event) => {
+      if (event.target.open && !filtersLoaded && input.value.trim()) run(stateFromForm());
+    }, true);
+    loadPagefind().catch((error) => console.error(error));
     form.addEventListener("submit", (event) => {
       event.preventDefault();
       run(stateFromForm());

