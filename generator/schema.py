@@ -149,6 +149,19 @@ def _source_schema() -> dict:
     }
 
 
+def _grade(description: str, grades: dict[str, str], what: str) -> dict:
+    return {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["grade", "why"],
+        "description": description,
+        "properties": {
+            "grade": {"enum": list(grades), "description": " ".join(grades.values())},
+            "why": _prose(f"One line: why this {what}."),
+        },
+    }
+
+
 def _tag_schema(term_ids: list[str], framework_name: str) -> dict:
     return {
         "type": "object",
@@ -245,26 +258,8 @@ def case_schema(frameworks: Iterable[dict]) -> dict:
                 },
             },
         },
-        "evidence": {
-            "type": "object",
-            "additionalProperties": False,
-            "required": ["grade", "why"],
-            "description": "Grade of the evidence of effect, with a one-line justification.",
-            "properties": {
-                "grade": {"enum": list(EVIDENCE_GRADES), "description": " ".join(EVIDENCE_GRADES.values())},
-                "why": _prose("One line: why this grade."),
-            },
-        },
-        "stage": {
-            "type": "object",
-            "additionalProperties": False,
-            "required": ["grade", "why"],
-            "description": "Implementation stage, with a one-line justification.",
-            "properties": {
-                "grade": {"enum": list(STAGES), "description": " ".join(STAGES.values())},
-                "why": _prose("One line: why this stage."),
-            },
-        },
+        "evidence": _grade("Grade of the evidence of effect, with a one-line justification.", EVIDENCE_GRADES, "grade"),
+        "stage": _grade("Implementation stage, with a one-line justification.", STAGES, "stage"),
         "strengths": _list_of_prose("What worked well."),
         "weaknesses": _list_of_prose("What did not work, or limits."),
         "barriers": _list_of_prose("What stood in the way of implementation."),

@@ -84,3 +84,30 @@ def test_every_case_file_carries_the_schema_modeline():
     for path in sorted((ROOT / "cases").glob("*.yaml")):
         first = path.read_text(encoding="utf-8").splitlines()[0]
         assert first == "# yaml-language-server: $schema=../schema/case.schema.json", path.name
+
+
+@pytest.mark.parametrize("remote, expected", [
+    ("https://github.com/casebook-org/casebook.git", "https://github.com/casebook-org/casebook/edit/main/"),
+    ("git@github.com:casebook-org/casebook.git", "https://github.com/casebook-org/casebook/edit/main/"),
+    ("https://gitlab.example.org/x/y.git", None),
+])
+def test_edit_link_comes_from_the_checkouts_github_remote(tmp_path, remote, expected):
+    from generator import repository
+
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    subprocess.run(["git", "-C", str(tmp_path), "remote", "add", "origin", remote], check=True)
+    assert repository.edit_url(tmp_path) == expected
+
+
+def test_case_page_has_edit_link_and_git_date(tmp_path):
+    from generator import render, repository
+    from generator.validate import load_catalogue
+
+    catalogue = load_catalogue(ROOT)
+    dates = repository.last_changed(ROOT, "cases")
+    case = catalogue.case_by_slug["salford-together"]
+    case.last_changed = dates.get(case.file)
+    assert case.last_changed, "case files are committed, so git knows their date"
+    page = render.Renderer(catalogue, {"edit_url": "https://github.com/o/r/edit/main/"}).case_page(case)
+    assert '<a href="https://github.com/o/r/edit/main/cases/salford-together.yaml" rel="noopener">Edit this case</a>' in page
+    assert f"Last changed {case.last_changed}." in page

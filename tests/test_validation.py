@@ -64,3 +64,12 @@ def test_published_schema_matches_the_data_model():
 
     for path, text in schema_files(load_catalogue(ROOT)).items():
         assert (ROOT / path).read_text(encoding="utf-8") == text, f"{path} is stale: run `make schema`"
+
+
+def test_oversized_file_is_refused(tmp_path):
+    path = tmp_path / "huge.yaml"
+    path.write_text("summary: |\n" + ("  " + "word " * 40 + "\n") * 1200, encoding="utf-8")
+    doc = yamlfile.read_yaml(path, "cases/huge.yaml")
+    assert [str(p) for p in doc.problems] == [
+        f"cases/huge.yaml:1:1: (file): file is {path.stat().st_size:,} bytes, over the limit of 200,000: split long text or drop what is not about this case"
+    ]

@@ -16,7 +16,7 @@
   const statusLine = document.getElementById("cb-search-status");
   const list = document.getElementById("cb-results");
   const siteRoot = new URL(root.dataset.root, location.href);
-  const LIMIT = 20;
+  const LIMIT = 10;
   let facets = [];      // [{id, label, values: [label...]}]
   let cases = [];       // [[slug, name, [[valueIndex...] per facet]]]
   let pagefind = null;
