@@ -243,6 +243,16 @@ def measure_serve_edit(browser) -> float:
         server.wait()
 
 
+def page_growth(small_site: Path, big_site: Path) -> float:
+    """Largest ratio of a case page's size in the big catalogue to the same page in the small one.
+
+    The synthetic cases are drawn in order from one seed, so the first cases are the same
+    in every size; comparing the same pages isolates what grows with the catalogue.
+    """
+    ratios = [(big_site / page.relative_to(small_site)).stat().st_size / page.stat().st_size for page in small_site.glob("cases/*/index.html")]
+    return max(ratios)
+
+
 def machine() -> str:
     cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name")), platform.processor())
     memory = next((int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal")), 0)
@@ -253,11 +263,30 @@ def verdict(ok: bool) -> str:
     return "met" if ok else "**missed**"
 
 
+def headline(by_n: dict, serve_s: float | None) -> list[str]:
+    big, small = by_n.get(5000), by_n.get(500)
+    if not (big and small):
+        return []
+    theme = next((r for r in by_n.values() if r.get("theme")), None)
+    text = (
+        f"**Headline (5,000 cases, {os.cpu_count()} cores):** full build {big['full_s']:.0f} s (generator {big['generator_s']:.0f} s, "
+        f"MkDocs {big['mkdocs_s']:.0f} s, Pagefind {big['pagefind_s']:.0f} s), {big['full_s'] / big['baseline_s']:.2f}x the time MkDocs and "
+        f"Pagefind take for the same pages without the generator; {big['full_s'] / small['full_s']:.1f}x the time at 500 cases; a first "
+        f"text search fetches {big['search']['text']['kb']:.0f} KB in {big['search']['text']['ms']:.0f} ms; browsing by filters fetches "
+        f"{big['search']['browse']['data_kb']:.0f} KB of data and no search index"
+        + (f"; a case page at 5,000 cases is {page_growth(by_n[50]['site'], big['site']):.3f}x its size at 50" if 50 in by_n else "")
+        + (f"; an edited case shows under `serve` in {serve_s:.1f} s" if serve_s is not None else "")
+        + (f". The theme's own search needs a {theme['theme']['index_kb'] / 1024:.0f} MB index and {theme['theme']['ms'] / 1000:.1f} s at {theme['n']:,} cases." if theme else ".")
+    )
+    return [text, ""]
+
+
 def report(rows: list[dict], serve_s: float | None, seed: int) -> str:
     by_n = {r["n"]: r for r in rows}
     lines = [
         "# Benchmarks",
         "",
+        *headline(by_n, serve_s),
         f"Measured {datetime.date.today().isoformat()} on {machine()}, by `make bench` (bench/run.py, seed {seed}).",
         "",
         "## Method",
@@ -287,11 +316,13 @@ def report(rows: list[dict], serve_s: float | None, seed: int) -> str:
             ("Time at 5,000 / time at 500 at most 11", f"{big['full_s'] / small['full_s']:.1f}", big["full_s"] / small["full_s"] <= TARGETS["growth_5000_over_500"]),
             ("First text search at most 300 KB", f"{big['search']['text']['kb']:.0f} KB", big["search"]["text"]["kb"] <= TARGETS["text_search_kb"]),
             ("First text search at most 300 ms to results", f"{big['search']['text']['ms']:.0f} ms", big["search"]["text"]["ms"] <= TARGETS["text_search_ms"]),
-            ("Filter-only browse at most 1 MB", f"{big['search']['browse']['kb']:.0f} KB", big["search"]["browse"]["kb"] <= TARGETS["filter_browse_kb"]),
+            ("Filter-only browse at most 1 MB (everything, page and assets included, nothing cached)", f"{big['search']['browse']['kb']:.0f} KB", big["search"]["browse"]["kb"] <= TARGETS["filter_browse_kb"]),
         ]
         if 50 in by_n:
-            growth = big["largest_case_kb"] / by_n[50]["largest_case_kb"]
-            checks.append(("Case page at 5,000 at most 1.1x its size at 50 (largest case page)", f"{growth:.2f}x", growth <= TARGETS["page_growth"]))
+            growth = page_growth(by_n[50]["site"], big["site"])
+            checks.append(("A case page at 5,000 at most 1.1x its size at 50 (largest ratio over the 50 cases present in both)", f"{growth:.3f}x", growth <= TARGETS["page_growth"]))
+            data_kb = big["search"]["browse"]["data_kb"]
+            checks.append(("Filter-only browse at most 1 MB (data fetched for browsing)", f"{data_kb:.0f} KB", data_kb <= TARGETS["filter_browse_kb"]))
         if serve_s is not None:
             checks.append(("Editing one case under serve shows in at most 3 s", f"{serve_s:.1f} s", serve_s <= TARGETS["serve_edit_s"]))
         lines += ["| target | measured | |", "|---|---:|---|"] + [f"| {name} | {value} | {verdict(ok)} |" for name, value, ok in checks]
@@ -312,14 +343,16 @@ def main() -> None:
     parser.add_argument("--theme-search", type=int, nargs="*", default=[1000], help="sizes at which to measure the theme's built-in search")
     parser.add_argument("--no-serve", action="store_true")
     parser.add_argument("--write", action="store_true", help="write BENCHMARKS.md (default when all sizes run)")
+    parser.add_argument("--report-only", action="store_true", help="measure serve, then write the report from the last run's bench/out/results.json")
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
     OUT.mkdir(parents=True, exist_ok=True)
-    rows = []
+    results = OUT / "results.json"
+    rows = [] if not args.report_only else [{**r, "site": Path(r["site"])} for r in json.loads(results.read_text())]
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        for n in args.sizes:
+        for n in [] if args.report_only else args.sizes:
             print(f"N = {n}: building", flush=True)
             row = build_sizes(n, args.seed)
             server = Server(row["site"])
@@ -334,10 +367,11 @@ def main() -> None:
                 server.close()
             print({k: v for k, v in row.items() if k not in ("project", "site")}, flush=True)
             rows.append(row)
+            results.write_text(json.dumps([{k: str(v) if isinstance(v, Path) else v for k, v in r.items()} for r in rows], indent=1))
         serve_s = None if args.no_serve else measure_serve_edit(browser)
         browser.close()
     text = report(rows, serve_s, args.seed)
-    if args.write or set(args.sizes) >= {500, 1000, 5000}:
+    if args.write or args.report_only or set(args.sizes) >= {500, 1000, 5000}:
         existing = (ROOT / "BENCHMARKS.md").read_text(encoding="utf-8") if (ROOT / "BENCHMARKS.md").exists() else ""
         kept = existing.split("## What stands in the way", 1)
         text += ("\n## What stands in the way" + kept[1]) if len(kept) == 2 else ""

@@ -5,7 +5,8 @@
   leaves the previous site untouched.
 - on_files: hand the rendered pages and data files to MkDocs as generated files.
 - on_page_content: put each page's HTML blocks back (see generator/htmlblocks.py).
-- on_post_page / on_post_template: add each page's Content-Security-Policy.
+- on_post_page / on_post_template: add each page's Content-Security-Policy (not under
+  `mkdocs serve`, whose live-reload script is added to every page afterwards).
 - on_post_build: build the Pagefind index over the finished HTML.
 """
 from __future__ import annotations
@@ -24,6 +25,12 @@ from generator.problems import ValidationFailed  # noqa: E402
 
 _pages: dict[str, tuple[str, list[str]]] = {}
 _files: dict[str, str] = {}
+_serving = False
+
+
+def on_startup(command: str, dirty: bool) -> None:
+    global _serving
+    _serving = command == "serve"
 
 
 def on_pre_build(config) -> None:
@@ -51,11 +58,11 @@ def on_page_content(html: str, page, config, files) -> str:
 
 
 def on_post_page(output: str, page, config) -> str:
-    return csp.with_csp(output)
+    return output if _serving else csp.with_csp(output)
 
 
 def on_post_template(output_content: str, template_name: str, config) -> str:
-    return csp.with_csp(output_content) if template_name.endswith(".html") else output_content
+    return csp.with_csp(output_content) if template_name.endswith(".html") and not _serving else output_content
 
 
 def on_post_build(config) -> None:
