@@ -64,7 +64,7 @@ STATUSES = {
 }
 
 HEALTH_SYSTEMS = {
-    "national-health-service": "tax-funded national health service",
+    "national-health-service": "national health service",
     "social-health-insurance": "social health insurance",
     "regulated-competition": "regulated competition between insurers",
     "mixed": "mixed public and private funding",
