@@ -4,7 +4,6 @@ from __future__ import annotations
 import csv
 import json
 import re
-from pathlib import Path
 
 import bibtexparser
 import jsonschema_rs
