@@ -64,13 +64,18 @@ def _csv(header: list[str], rows: list[list]) -> str:
     return out.getvalue()
 
 
-def cases_csv(catalogue: Catalogue) -> str:
-    """One row per case; frameworks as columns of term labels joined with MULTI."""
-    header = [
+def cases_csv_columns(catalogue: Catalogue) -> list[str]:
+    """The columns of cases.csv, in order (the Data page documents each)."""
+    return [
         "slug", "name", "url", "countries", "country_names", "region", "setting", "health_system",
         "start_year", "end_year", "status", "target_groups", "population_served", "evidence_grade",
         "stage_grade", *[fw.id for fw in catalogue.frameworks], "results", "sources", "summary", "last_changed",
     ]
+
+
+def cases_csv(catalogue: Catalogue) -> str:
+    """One row per case; frameworks as columns of term labels joined with MULTI."""
+    header = cases_csv_columns(catalogue)
     rows = []
     for case in catalogue.cases:
         rows.append([

@@ -45,6 +45,11 @@ class Term:
         return f"{self.framework.url}{self.id}/"
 
     @property
+    def cases(self) -> list["Case"]:
+        """The cases that show this term (once each, though a case may tag it at two levels)."""
+        return list({id(tag.case): tag.case for tag in self.uses}.values())
+
+    @property
     def anchor(self) -> str:
         """Id of the paragraph on a case page where the case shows this term."""
         return f"{self.framework.id}-{self.id}"
@@ -101,8 +106,7 @@ class Framework:
     @property
     def cases(self) -> list["Case"]:
         """Cases tagged with any term of this framework."""
-        seen = {id(tag.case): tag.case for term in self.terms for tag in term.uses}
-        return list(seen.values())
+        return list({id(case): case for term in self.terms for case in term.cases}.values())
 
 
 @dataclass(eq=False)

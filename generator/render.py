@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import jinja2
@@ -140,8 +141,8 @@ class Renderer:
             "search.md": self.page("search.md.j2", "search/", "Search", "Search the casebook and narrow by building block, payment instrument, mechanism and country.", hide=["navigation", "toc"]),
             "evidence-map.md": self.page("evidence-map.md.j2", "evidence-map/", "Evidence map", "Which cases show which terms of each framework, and where evidence is missing.", hide=["navigation", "toc"], tables={fw.id: self.evidence_table(fw, "evidence-map/") for fw in cat.frameworks}),
             "timeline.md": self.page("timeline.md.j2", "timeline/", "Timeline", "Dated events of every case of the casebook.", events=self.timeline_events()),
-            "map.md": self.page("map.md.j2", "map/", "Map of cases", "A world map of the countries with cases.", world_map=self.world_map(), countries=self.countries()),
-            "overview.md": self.page("overview.md.j2", "overview/", "At a glance", "The casebook in charts: cases by country, building block, payment instrument and evidence grade.", countries=self.countries(), charts=self.charts()),
+            "map.md": self.page("map.md.j2", "map/", "Map of cases", "A world map of the countries with cases.", world_map=self.world_map(), countries=self.countries),
+            "overview.md": self.page("overview.md.j2", "overview/", "At a glance", "The casebook in charts: cases by country, building block, payment instrument and evidence grade.", countries=self.countries, charts=self.charts()),
             "compare.md": self.page("compare.md.j2", "compare/", "Compare cases", "Two to four cases of the casebook side by side.", hide=["navigation", "toc"]),
             "data.md": self.page("data.md.j2", "data/", "Data", "The casebook as open data: CSV, JSON, BibTeX, RIS and CSL-JSON.", columns=self.csv_columns()),
             "contribute/fields.md": self.page("fields.md.j2", "contribute/fields/", "Case fields", "Every field of a case file, explained.", fields=self.field_reference()),
@@ -241,13 +242,14 @@ class Renderer:
                 else:
                     cells.append(f'<td class="cb-map__cell{empty}"></td>')
             rows.append(f'<tr><th scope="row"><a href="{up}{case.url}">{escape(case.name)}</a></th>{"".join(cells)}<td class="cb-num">{len(by_term)}</td></tr>')
-        totals = "".join(f'<td class="cb-num{"" if t.uses else " cb-map__cell--empty"}">{len({id(u.case) for u in t.uses})}</td>' for t in fw.terms)
+        totals = "".join(f'<td class="cb-num{"" if t.uses else " cb-map__cell--empty"}">{len(t.cases)}</td>' for t in fw.terms)
         return Markup(
             f'<table class="cb-table cb-map"><caption class="cb-sr-only">Cases by term of {escape(fw.name)}</caption>'
             f'<thead><tr><th scope="col">Case</th>{head}<th scope="col">Total</th></tr></thead><tbody>{"".join(rows)}</tbody>'
             f'<tfoot><tr><th scope="row">Total</th>{totals}<td></td></tr></tfoot></table>'
         )
 
+    @cached_property
     def countries(self) -> list[tuple[str, str, list[Case]]]:
         """(code, name, cases) for every country with a case, most cases first."""
         by_code: dict[str, list[Case]] = {}
@@ -258,18 +260,18 @@ class Renderer:
         return sorted(rows, key=lambda row: (-len(row[2]), row[1]))
 
     def world_map(self) -> Markup:
-        rows = self.countries()
+        rows = self.countries
         counts = {code: len(cases) for code, _, cases in rows}
         return worldmap.world_map(counts, {code: f"#country-{code.lower()}" for code in counts})
 
     def charts(self) -> list[tuple[str, str, Markup]]:
         url = "overview/"
-        by_country = [(name, len(cases), relative(f"map/#country-{code.lower()}", url)) for code, name, cases in self.countries()]
+        by_country = [(name, len(cases), relative(f"map/#country-{code.lower()}", url)) for code, name, cases in self.countries]
         out = [("by-country", "Cases by country", charts.bar_chart("Cases by country", by_country))]
         for fw_id, title in (("building-blocks", "Cases by building block"), ("payment-instruments", "Cases by payment instrument")):
             fw = self.catalogue.framework_by_id.get(fw_id)
             if fw:
-                rows = sorted(((t.label, len({id(u.case) for u in t.uses}), relative(t.url, url)) for t in fw.terms), key=lambda r: (-r[1], r[0]))
+                rows = sorted(((t.label, len(t.cases), relative(t.url, url)) for t in fw.terms), key=lambda r: (-r[1], r[0]))
                 out.append((fw_id, title, charts.bar_chart(title, rows)))
         grades = [(label.split(":")[0], sum(c.evidence["grade"] == grade for c in self.catalogue.cases), relative("cases/", url))
                   for grade, label in schema.EVIDENCE_GRADES.items()]
@@ -298,8 +300,7 @@ class Renderer:
         }
         for fw in self.catalogue.frameworks:
             described[fw.id] = f"Terms of {fw.name} the case shows."
-        header = exports.cases_csv(self.catalogue).splitlines()[0].split(",")
-        return [(name, described[name]) for name in header]
+        return [(name, described[name]) for name in exports.cases_csv_columns(self.catalogue)]
 
     def field_reference(self) -> list[dict]:
         """Rows of the field reference, flattened from the case schema."""
