@@ -7,6 +7,7 @@ written to a scratch folder, never into cases/.
 
     python bench/synthetic.py 500 /tmp/casebook-500 [--seed 1]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -36,7 +37,12 @@ class Sampler:
         catalogue = load_catalogue(ROOT)
         self.cases = catalogue.cases
         self.frameworks = catalogue.frameworks
-        text = " ".join(citations.strip_markers(t) for c in self.cases for _, t, sub in schema.strings(c.data, schema.case_schema([f.data for f in self.frameworks])) if sub.get("x-prose"))
+        text = " ".join(
+            citations.strip_markers(t)
+            for c in self.cases
+            for _, t, sub in schema.strings(c.data, schema.case_schema([f.data for f in self.frameworks]))
+            if sub.get("x-prose")
+        )
         self.words = re.findall(r"[A-Za-z][a-z]+", text)
 
     def like(self, pick):
@@ -52,7 +58,10 @@ class Sampler:
         if not template:
             return None
         paragraphs = citations.paragraphs(citations.strip_markers(template)) or [template]
-        return "\n\n".join(f"{self.sentence(len(p.split()))} [@{key}, section {self.rng.randint(1, 9)}.{self.rng.randint(1, 9)}]." for p in paragraphs)
+        return "\n\n".join(
+            f"{self.sentence(len(p.split()))} [@{key}, section {self.rng.randint(1, 9)}.{self.rng.randint(1, 9)}]."
+            for p in paragraphs
+        )
 
 
 def make_case(n: int, sampler: Sampler) -> dict:
@@ -70,7 +79,10 @@ def make_case(n: int, sampler: Sampler) -> dict:
         if base.get(field):
             case[field] = sampler.sentence(len(base[field].split()))
     if base.get("health_system"):
-        case["health_system"] = {"type": base["health_system"]["type"], "why": sampler.prose(base["health_system"]["why"])}
+        case["health_system"] = {
+            "type": base["health_system"]["type"],
+            "why": sampler.prose(base["health_system"]["why"]),
+        }
     if base.get("start_year"):
         case["start_year"] = rng.randint(1990, 2024)
     for field in ("population_served", "target_population", "context", "financing"):
@@ -80,13 +92,13 @@ def make_case(n: int, sampler: Sampler) -> dict:
         case["target_groups"] = base["target_groups"]
     for fw in sampler.frameworks:
         field = fw.case_field
-        count = sampler.like(lambda c: len(c.data.get(field, [])))
+        count = sampler.like(lambda c, field=field: len(c.data.get(field, [])))
         if field == "building_blocks":
             count = max(count, 2)
         terms = rng.sample(fw.terms, k=min(count, len(fw.terms)))
         tags = []
         for term in terms:
-            model = sampler.like(lambda c: (c.data.get(field) or [{"how": "short line here [@src]"}])[0])
+            model = sampler.like(lambda c, field=field: (c.data.get(field) or [{"how": "short line here [@src]"}])[0])
             tag = {"term": term.id, "how": sampler.prose(model["how"])}
             if model.get("detail"):
                 tag["detail"] = sampler.prose(model["detail"])
@@ -98,8 +110,14 @@ def make_case(n: int, sampler: Sampler) -> dict:
     results = sampler.like(lambda c: c.data.get("results", []))
     if results:
         case["results"] = [
-            {"metric": sampler.sentence(len(r["metric"].split())), "value": rng.randint(-90, 90), "unit": "%",
-             "period": f"{rng.randint(2000, 2015)}-{rng.randint(2016, 2024)}", "direction": rng.choice(list(schema.DIRECTIONS)), "cite": "[@src]"}
+            {
+                "metric": sampler.sentence(len(r["metric"].split())),
+                "value": rng.randint(-90, 90),
+                "unit": "%",
+                "period": f"{rng.randint(2000, 2015)}-{rng.randint(2016, 2024)}",
+                "direction": rng.choice(list(schema.DIRECTIONS)),
+                "cite": "[@src]",
+            }
             for r in results
         ]
     case["evidence"] = {"grade": base["evidence"]["grade"], "why": sampler.prose(base["evidence"]["why"])}
@@ -107,10 +125,16 @@ def make_case(n: int, sampler: Sampler) -> dict:
     for field in ("strengths", "weaknesses", "barriers", "facilitators", "lessons"):
         if base.get(field):
             case[field] = [sampler.prose(item) for item in base[field]]
-    case["sources"] = [{
-        "key": "src", "type": "report", "authors": [f"Author{n} {chr(65 + n % 26)}"], "year": rng.randint(2000, 2024),
-        "title": sampler.sentence(rng.randint(6, 16)), "publisher": sampler.sentence(3),
-    }]
+    case["sources"] = [
+        {
+            "key": "src",
+            "type": "report",
+            "authors": [f"Author{n} {chr(65 + n % 26)}"],
+            "year": rng.randint(2000, 2024),
+            "title": sampler.sentence(rng.randint(6, 16)),
+            "publisher": sampler.sentence(3),
+        }
+    ]
     return case
 
 
@@ -130,7 +154,9 @@ def write_project(n_cases: int, target: Path, seed: int = 1) -> Path:
     dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
     for n in range(n_cases):
         case = make_case(n, sampler)
-        text = "# yaml-language-server: $schema=../schema/case.schema.json\n" + yaml.dump(case, Dumper=dumper, allow_unicode=True, sort_keys=False, width=100)
+        text = "# yaml-language-server: $schema=../schema/case.schema.json\n" + yaml.dump(
+            case, Dumper=dumper, allow_unicode=True, sort_keys=False, width=100
+        )
         (target / "cases" / f"{case['slug']}.yaml").write_text(text, encoding="utf-8")
     return target
 

@@ -1,4 +1,5 @@
 """Command line: `python -m generator validate | schema | new <slug>`."""
+
 from __future__ import annotations
 
 import argparse
@@ -24,7 +25,11 @@ def cmd_validate(args: argparse.Namespace) -> int:
             for problem in failed.problems:
                 print(problem.github_annotation())
         count = len(failed.problems)
-        print(f"\n{count} problem{'s' if count != 1 else ''} found. Fix each at the line and column given; the site was not built.", file=sys.stderr)
+        print(
+            f"\n{count} problem{'s' if count != 1 else ''} found. "
+            "Fix each at the line and column given; the site was not built.",
+            file=sys.stderr,
+        )
         return 1
     print(f"All good: {len(catalogue.cases)} cases and {len(catalogue.frameworks)} frameworks are valid.")
     return 0
@@ -64,7 +69,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m generator", description="Integrated Care Casebook generator")
     parser.add_argument("--root", type=Path, default=ROOT, help="project folder (holding cases/ and frameworks/)")
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("validate", help="check every case and framework file; print all problems").set_defaults(run=cmd_validate)
+    commands.add_parser("validate", help="check every case and framework file; print all problems").set_defaults(
+        run=cmd_validate
+    )
     commands.add_parser("schema", help="write schema/*.schema.json from the data model").set_defaults(run=cmd_schema)
     new = commands.add_parser("new", help="create cases/<slug>.yaml from the commented template")
     new.add_argument("slug", nargs="?")

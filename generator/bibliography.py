@@ -1,4 +1,5 @@
 """Formatting sources: short labels for citation markers and full references."""
+
 from __future__ import annotations
 
 from markupsafe import Markup, escape
@@ -10,7 +11,11 @@ def short_label(source: dict) -> str:
     first = authors[0].split()[0] if " " in authors[0] and not _is_organisation(authors[0]) else authors[0]
     if authors[0].startswith("ter ") or authors[0].startswith("van "):
         first = " ".join(authors[0].split()[:-1])
-    who = first if len(authors) == 1 else (f"{first} and {authors[1].split()[0]}" if len(authors) == 2 else f"{first} et al.")
+    who = (
+        first
+        if len(authors) == 1
+        else (f"{first} and {authors[1].split()[0]}" if len(authors) == 2 else f"{first} et al.")
+    )
     return f"{who} {source.get('year', 'n.d.')}"
 
 

@@ -1,4 +1,5 @@
 """Citation markers in prose: `[@stein2016, section 4.1]` or `[@a, Table 1; @b]`."""
+
 from __future__ import annotations
 
 import re

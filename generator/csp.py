@@ -5,6 +5,7 @@ page's depth), so the policy lists the SHA-256 hash of each instead of allowing
 inline script in general. Everything else must come from the site itself;
 'wasm-unsafe-eval' lets Pagefind run its WebAssembly search.
 """
+
 from __future__ import annotations
 
 import base64

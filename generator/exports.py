@@ -3,6 +3,7 @@
 Multi-valued CSV cells are joined with MULTI ("; "). Every file is written in
 a fixed order with no timestamps, so two builds of one commit are identical.
 """
+
 from __future__ import annotations
 
 import csv
@@ -51,7 +52,12 @@ def frameworks_record(catalogue: Catalogue) -> dict:
 def terms_record(catalogue: Catalogue) -> dict:
     """Labels and page addresses of every framework and term: small, for the compare page."""
     return {
-        fw.data["case_field"]: {"id": fw.id, "label": fw.label, "url": fw.url, "terms": {t.id: [t.label, t.url] for t in fw.terms}}
+        fw.data["case_field"]: {
+            "id": fw.id,
+            "label": fw.label,
+            "url": fw.url,
+            "terms": {t.id: [t.label, t.url] for t in fw.terms},
+        }
         for fw in catalogue.frameworks
     }
 
@@ -67,9 +73,26 @@ def _csv(header: list[str], rows: list[list]) -> str:
 def cases_csv_columns(catalogue: Catalogue) -> list[str]:
     """The columns of cases.csv, in order (the Data page documents each)."""
     return [
-        "slug", "name", "url", "countries", "country_names", "region", "setting", "health_system",
-        "start_year", "end_year", "status", "target_groups", "population_served", "evidence_grade",
-        "stage_grade", *[fw.id for fw in catalogue.frameworks], "results", "sources", "summary", "last_changed",
+        "slug",
+        "name",
+        "url",
+        "countries",
+        "country_names",
+        "region",
+        "setting",
+        "health_system",
+        "start_year",
+        "end_year",
+        "status",
+        "target_groups",
+        "population_served",
+        "evidence_grade",
+        "stage_grade",
+        *[fw.id for fw in catalogue.frameworks],
+        "results",
+        "sources",
+        "summary",
+        "last_changed",
     ]
 
 
@@ -78,14 +101,30 @@ def cases_csv(catalogue: Catalogue) -> str:
     header = cases_csv_columns(catalogue)
     rows = []
     for case in catalogue.cases:
-        rows.append([
-            case.slug, case.name, case.url, MULTI.join(case.countries), MULTI.join(case.country_names),
-            case.region or "", case.setting or "", (case.health_system or {}).get("type", ""),
-            case.start_year or "", case.end_year or "", case.status, MULTI.join(case.target_groups or []),
-            citations.strip_markers(case.population_served or ""), case.evidence["grade"], case.stage["grade"],
-            *[MULTI.join(_tag_label(tag) for tag in case.tags[fw.id]) for fw in catalogue.frameworks],
-            len(case.results or []), len(case.sources), case.plain_summary, case.last_changed or "",
-        ])
+        rows.append(
+            [
+                case.slug,
+                case.name,
+                case.url,
+                MULTI.join(case.countries),
+                MULTI.join(case.country_names),
+                case.region or "",
+                case.setting or "",
+                (case.health_system or {}).get("type", ""),
+                case.start_year or "",
+                case.end_year or "",
+                case.status,
+                MULTI.join(case.target_groups or []),
+                citations.strip_markers(case.population_served or ""),
+                case.evidence["grade"],
+                case.stage["grade"],
+                *[MULTI.join(_tag_label(tag) for tag in case.tags[fw.id]) for fw in catalogue.frameworks],
+                len(case.results or []),
+                len(case.sources),
+                case.plain_summary,
+                case.last_changed or "",
+            ]
+        )
     return _csv(header, rows)
 
 
@@ -100,8 +139,19 @@ def _keys(text: str) -> str:
 def tags_csv(catalogue: Catalogue) -> str:
     """Long format: one row per case and term, with the case's 'how'."""
     rows = [
-        [case.slug, case.name, fw.id, tag.term.id, tag.term.label, tag.level or "", citations.strip_markers(tag.how), _keys(tag.how)]
-        for case in catalogue.cases for fw in catalogue.frameworks for tag in case.tags[fw.id]
+        [
+            case.slug,
+            case.name,
+            fw.id,
+            tag.term.id,
+            tag.term.label,
+            tag.level or "",
+            citations.strip_markers(tag.how),
+            _keys(tag.how),
+        ]
+        for case in catalogue.cases
+        for fw in catalogue.frameworks
+        for tag in case.tags[fw.id]
     ]
     return _csv(["slug", "case", "framework", "term", "term_label", "level", "how", "sources"], rows)
 
@@ -109,14 +159,26 @@ def tags_csv(catalogue: Catalogue) -> str:
 def results_csv(catalogue: Catalogue) -> str:
     """Long format: one row per result figure."""
     rows = [
-        [case.slug, case.name, r["metric"], r["value"], r.get("unit", ""), r.get("baseline", ""), r.get("period", ""),
-         r.get("direction", ""), _keys(r["cite"]), citations.strip_markers(r.get("note", ""))]
-        for case in catalogue.cases for r in case.results or []
+        [
+            case.slug,
+            case.name,
+            r["metric"],
+            r["value"],
+            r.get("unit", ""),
+            r.get("baseline", ""),
+            r.get("period", ""),
+            r.get("direction", ""),
+            _keys(r["cite"]),
+            citations.strip_markers(r.get("note", "")),
+        ]
+        for case in catalogue.cases
+        for r in case.results or []
     ]
     return _csv(["slug", "case", "metric", "value", "unit", "baseline", "period", "direction", "sources", "note"], rows)
 
 
 # --- bibliographies -------------------------------------------------------------------------
+
 
 def _split_author(author: str) -> tuple[str, str] | None:
     """('Stein', 'K. V.') from 'Stein KV'; None for an organisation."""
@@ -126,15 +188,55 @@ def _split_author(author: str) -> tuple[str, str] | None:
     return match.group(1), " ".join(f"{letter}." for letter in match.group(2))
 
 
-BIBTEX_TYPES = {"article": "article", "preprint": "misc", "report": "techreport", "book": "book", "chapter": "incollection", "abstract": "misc", "web": "misc", "law": "misc"}
-RIS_TYPES = {"article": "JOUR", "preprint": "JOUR", "report": "RPRT", "book": "BOOK", "chapter": "CHAP", "abstract": "ABST", "web": "ELEC", "law": "STAT"}
-CSL_TYPES = {"article": "article-journal", "preprint": "article", "report": "report", "book": "book", "chapter": "chapter", "abstract": "paper-conference", "web": "webpage", "law": "legislation"}
+BIBTEX_TYPES = {
+    "article": "article",
+    "preprint": "misc",
+    "report": "techreport",
+    "book": "book",
+    "chapter": "incollection",
+    "abstract": "misc",
+    "web": "misc",
+    "law": "misc",
+}
+RIS_TYPES = {
+    "article": "JOUR",
+    "preprint": "JOUR",
+    "report": "RPRT",
+    "book": "BOOK",
+    "chapter": "CHAP",
+    "abstract": "ABST",
+    "web": "ELEC",
+    "law": "STAT",
+}
+CSL_TYPES = {
+    "article": "article-journal",
+    "preprint": "article",
+    "report": "report",
+    "book": "book",
+    "chapter": "chapter",
+    "abstract": "paper-conference",
+    "web": "webpage",
+    "law": "legislation",
+}
 
 
 def casebook_citation(case: Case, url: str) -> dict[str, str]:
     """How to cite the casebook's own entry for a case: APA, Vancouver and BibTeX."""
     date = case.last_changed
-    months = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
+    months = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ]
     if date:
         year, month, day = (int(x) for x in date.split("-"))
         apa_date, vancouver_date = f"{year}, {months[month - 1]} {day}", f"{year} {months[month - 1][:3]} {day}"
@@ -143,10 +245,14 @@ def casebook_citation(case: Case, url: str) -> dict[str, str]:
     who = "Integrated Care Casebook contributors"
     return {
         "APA": f"{who}. ({apa_date}). {case.name}. Integrated Care Casebook. {url}",
-        "Vancouver": f"{who}. {case.name} [Internet]. Integrated Care Casebook; [updated {vancouver_date}]. Available from: {url}",
+        "Vancouver": (
+            f"{who}. {case.name} [Internet]. Integrated Care Casebook; [updated {vancouver_date}]. "
+            f"Available from: {url}"
+        ),
         "BibTeX": (
             f"@misc{{casebook-{case.slug},\n  author = {{{{{who}}}}},\n  title = {{{_bibtex_escape(case.name)}}},\n"
-            f"  howpublished = {{Integrated Care Casebook}},\n" + (f"  year = {{{year}}},\n  note = {{Last changed {date}}},\n" if date else "")
+            f"  howpublished = {{Integrated Care Casebook}},\n"
+            + (f"  year = {{{year}}},\n  note = {{Last changed {date}}},\n" if date else "")
             + f"  url = {{{url}}}\n}}"
         ),
     }
@@ -162,12 +268,27 @@ def _bibtex_author(author: str) -> str:
 
 
 def bibtex_entry(key: str, source: dict) -> str:
-    fields = [("author", " and ".join(_bibtex_author(a) for a in source["authors"])), ("title", "{" + _bibtex_escape(source["title"]) + "}")]
+    fields = [
+        ("author", " and ".join(_bibtex_author(a) for a in source["authors"])),
+        ("title", "{" + _bibtex_escape(source["title"]) + "}"),
+    ]
     container = source.get("container")
     if container:
-        fields.append(("journal" if source["type"] in ("article", "preprint") else "howpublished", _bibtex_escape(container)))
-    for name, field in (("year", "year"), ("volume", "volume"), ("issue", "number"), ("pages", "pages"), ("publisher", "publisher"),
-                        ("place", "address"), ("doi", "doi"), ("url", "url"), ("isbn", "isbn"), ("note", "note")):
+        fields.append(
+            ("journal" if source["type"] in ("article", "preprint") else "howpublished", _bibtex_escape(container))
+        )
+    for name, field in (
+        ("year", "year"),
+        ("volume", "volume"),
+        ("issue", "number"),
+        ("pages", "pages"),
+        ("publisher", "publisher"),
+        ("place", "address"),
+        ("doi", "doi"),
+        ("url", "url"),
+        ("isbn", "isbn"),
+        ("note", "note"),
+    ):
         if source.get(name) not in (None, ""):
             value = str(source[name])
             fields.append((field, value if name in ("doi", "url") else _bibtex_escape(value)))
@@ -183,8 +304,19 @@ def ris_entry(source: dict) -> str:
         parts = _split_author(author)
         lines.append(("AU", f"{parts[0]}, {parts[1]}" if parts else author))
     lines.append(("TI", source["title"]))
-    for name, tag in (("container", "T2"), ("year", "PY"), ("volume", "VL"), ("issue", "IS"), ("pages", "SP"), ("publisher", "PB"),
-                      ("place", "CY"), ("doi", "DO"), ("url", "UR"), ("isbn", "SN"), ("note", "N1")):
+    for name, tag in (
+        ("container", "T2"),
+        ("year", "PY"),
+        ("volume", "VL"),
+        ("issue", "IS"),
+        ("pages", "SP"),
+        ("publisher", "PB"),
+        ("place", "CY"),
+        ("doi", "DO"),
+        ("url", "UR"),
+        ("isbn", "SN"),
+        ("note", "N1"),
+    ):
         if source.get(name) not in (None, ""):
             lines.append((tag, str(source[name])))
     lines.append(("ER", ""))
@@ -199,8 +331,18 @@ def csl_entry(key: str, source: dict) -> dict:
     entry = {"id": key, "type": CSL_TYPES[source["type"]], "title": source["title"], "author": authors}
     if source.get("year"):
         entry["issued"] = {"date-parts": [[source["year"]]]}
-    for name, field in (("container", "container-title"), ("volume", "volume"), ("issue", "issue"), ("pages", "page"), ("publisher", "publisher"),
-                        ("place", "publisher-place"), ("doi", "DOI"), ("url", "URL"), ("isbn", "ISBN"), ("note", "note")):
+    for name, field in (
+        ("container", "container-title"),
+        ("volume", "volume"),
+        ("issue", "issue"),
+        ("pages", "page"),
+        ("publisher", "publisher"),
+        ("place", "publisher-place"),
+        ("doi", "DOI"),
+        ("url", "URL"),
+        ("isbn", "ISBN"),
+        ("note", "note"),
+    ):
         if source.get(name) not in (None, ""):
             entry[field] = str(source[name])
     return entry
@@ -218,7 +360,11 @@ def _unique_sources(catalogue: Catalogue) -> list[tuple[str, dict]]:
     for holder in holders:
         for source in holder.sources:
             data = source.data
-            identity = ("doi", data["doi"].lower()) if data.get("doi") else ("title", data["title"].casefold(), data.get("year"))
+            identity = (
+                ("doi", data["doi"].lower())
+                if data.get("doi")
+                else ("title", data["title"].casefold(), data.get("year"))
+            )
             if identity not in found:
                 key, n = data["key"], 2
                 while key in used:
@@ -243,12 +389,14 @@ def case_sources(case: Case) -> list[tuple[str, dict]]:
 def files(catalogue: Catalogue) -> dict[str, str]:
     """Every data file of the site, by path."""
     out = {
-        f"{API}cases.json": _json({
-            "version": VERSION,
-            "schema": "../schema/case.schema.json",
-            "count": len(catalogue.cases),
-            "cases": [case_record(c) for c in catalogue.cases],
-        }),
+        f"{API}cases.json": _json(
+            {
+                "version": VERSION,
+                "schema": "../schema/case.schema.json",
+                "count": len(catalogue.cases),
+                "cases": [case_record(c) for c in catalogue.cases],
+            }
+        ),
         f"{API}frameworks.json": _json(frameworks_record(catalogue)),
         f"{API}facets.json": _json(facets.facet_file(catalogue)),
         f"{API}terms.json": _json(terms_record(catalogue)),
@@ -258,6 +406,8 @@ def files(catalogue: Catalogue) -> dict[str, str]:
         **bibliography_files(f"{API}sources", _unique_sources(catalogue)),
     }
     for case in catalogue.cases:
-        out[f"{API}cases/{case.slug}.json"] = _json({"version": VERSION, "schema": "../../schema/case.schema.json", **case_record(case)})
+        out[f"{API}cases/{case.slug}.json"] = _json(
+            {"version": VERSION, "schema": "../../schema/case.schema.json", **case_record(case)}
+        )
         out.update(bibliography_files(f"{API}cases/{case.slug}.sources", case_sources(case)))
     return out

@@ -4,6 +4,7 @@ Text searches run on Pagefind, whose index carries these values as filters; brow
 by filters alone reads `api/facets.json` instead, because a filter-only Pagefind
 query downloads the whole index. Both come from `case_facets`, so they agree.
 """
+
 from __future__ import annotations
 
 from . import schema
@@ -54,5 +55,8 @@ def facet_file(catalogue: Catalogue) -> dict:
     index = {fid: {v: i for i, v in enumerate(vals)} for fid, vals in values.items()}
     return {
         "facets": [{**f, "values": values[f["id"]]} for f in facets],
-        "cases": [[case.slug, case.name, [[index[f["id"]][v] for v in fv.get(f["id"], [])] for f in facets]] for case, fv in per_case],
+        "cases": [
+            [case.slug, case.name, [[index[f["id"]][v] for v in fv.get(f["id"], [])] for f in facets]]
+            for case, fv in per_case
+        ],
     }

@@ -6,6 +6,7 @@ HTML block of a generated page is swapped for a short comment before MkDocs
 converts the page, and put back into the converted HTML afterwards. Markdown
 then handles only the headings (which make the table of contents).
 """
+
 from __future__ import annotations
 
 import re

@@ -3,6 +3,7 @@
 Built only from validated data (see `validate.py`), so it trusts its input:
 every term id, citation key and related slug is known to resolve.
 """
+
 from __future__ import annotations
 
 import json
@@ -14,7 +15,11 @@ from typing import Any
 from . import citations
 
 COUNTRY_DATA: dict[str, dict] = {
-    code: entry for code, entry in json.loads((Path(__file__).parent / "data" / "countries.json").read_text(encoding="utf-8")).items() if not code.startswith("_")
+    code: entry
+    for code, entry in json.loads(
+        (Path(__file__).parent / "data" / "countries.json").read_text(encoding="utf-8")
+    ).items()
+    if not code.startswith("_")
 }
 COUNTRIES: dict[str, str] = {code: entry["name"] for code, entry in COUNTRY_DATA.items()}
 
@@ -30,22 +35,22 @@ class Source:
 
 @dataclass(eq=False)
 class Term:
-    framework: "Framework"
+    framework: Framework
     id: str
     label: str
     definition: str
     parent: str | None = None
     axis: str | None = None
     attributes: list[dict] = field(default_factory=list)
-    uses: list["Tag"] = field(default_factory=list)
-    crosswalks: list["Crosswalk"] = field(default_factory=list)
+    uses: list[Tag] = field(default_factory=list)
+    crosswalks: list[Crosswalk] = field(default_factory=list)
 
     @property
     def url(self) -> str:
         return f"{self.framework.url}{self.id}/"
 
     @property
-    def cases(self) -> list["Case"]:
+    def cases(self) -> list[Case]:
         """The cases that show this term (once each, though a case may tag it at two levels)."""
         return list({id(tag.case): tag.case for tag in self.uses}.values())
 
@@ -61,7 +66,7 @@ class Crosswalk:
 
     other: Term
     why: str
-    declared_in: "Framework"  # whose sources the reason cites
+    declared_in: Framework  # whose sources the reason cites
 
 
 @dataclass(eq=False)
@@ -99,19 +104,22 @@ class Framework:
             groups.setdefault(term.axis or "", []).append(term)
         return list(groups.items())
 
-    def grid(self) -> list[tuple[Term, dict[str, list["Tag"]]]]:
+    def grid(self) -> list[tuple[Term, dict[str, list[Tag]]]]:
         """For frameworks with levels: each term with its uses by level."""
-        return [(term, {level: [t for t in term.uses if t.level == level] for level in self.data.get("levels", [])}) for term in self.terms]
+        return [
+            (term, {level: [t for t in term.uses if t.level == level] for level in self.data.get("levels", [])})
+            for term in self.terms
+        ]
 
     @property
-    def cases(self) -> list["Case"]:
+    def cases(self) -> list[Case]:
         """Cases tagged with any term of this framework."""
         return list({id(case): case for term in self.terms for case in term.cases}.values())
 
 
 @dataclass(eq=False)
 class Tag:
-    case: "Case"
+    case: Case
     term: Term
     how: str
     detail: str | None = None
@@ -125,7 +133,7 @@ class Tag:
 
 @dataclass(eq=False)
 class Related:
-    case: "Case"
+    case: Case
     why: str
 
 
@@ -228,11 +236,14 @@ def build(case_data: list[tuple[str, dict]], framework_data: list[dict]) -> Cata
     frameworks = []
     for data in sorted(framework_data, key=lambda d: (d.get("order", 99), d["name"])):
         fw = Framework(data)
-        fw.terms = [Term(fw, t["id"], t["label"], t["definition"], t.get("parent"), t.get("axis"), t.get("attributes", [])) for t in data["terms"]]
+        fw.terms = [
+            Term(fw, t["id"], t["label"], t["definition"], t.get("parent"), t.get("axis"), t.get("attributes", []))
+            for t in data["terms"]
+        ]
         frameworks.append(fw)
     by_id = {fw.id: fw for fw in frameworks}
     for fw in frameworks:
-        for term, raw in zip(fw.terms, fw.data["terms"]):
+        for term, raw in zip(fw.terms, fw.data["terms"], strict=True):
             for link in raw.get("see_also", []):
                 other = by_id[link["framework"]].term_by_id[link["term"]]
                 term.crosswalks.append(Crosswalk(other, link["why"], fw))
@@ -242,7 +253,10 @@ def build(case_data: list[tuple[str, dict]], framework_data: list[dict]) -> Cata
     by_slug = {c.slug: c for c in cases}
     for case in cases:
         for field_name, fw in by_field.items():
-            tags = [Tag(case, fw.term_by_id[t["term"]], t["how"], t.get("detail"), t.get("level")) for t in case.data.get(field_name, [])]
+            tags = [
+                Tag(case, fw.term_by_id[t["term"]], t["how"], t.get("detail"), t.get("level"))
+                for t in case.data.get(field_name, [])
+            ]
             case.tags[fw.id] = tags
             for tag in tags:
                 tag.term.uses.append(tag)

@@ -9,6 +9,7 @@ Page paths follow MkDocs' directory URLs: `cases/x.md` is served at `cases/x/`.
 Links between generated pages are relative, so the site works from any folder
 of any static host.
 """
+
 from __future__ import annotations
 
 import json
@@ -65,7 +66,10 @@ class Citer:
             for key, locators in labels.items():
                 number = self.numbers[key]
                 label = escape("; ".join([self.labels[key], *locators]))
-                links.append(f'<a href="{self.href}#src-{key}" title="{label}" aria-label="Source {number}: {label}">{number}</a>')
+                links.append(
+                    f'<a href="{self.href}#src-{key}" title="{label}" '
+                    f'aria-label="Source {number}: {label}">{number}</a>'
+                )
             parts.append('<sup class="cb-cite" data-pagefind-ignore>[' + ", ".join(links) + "]</sup>")
             position = marker.end
         parts.append(escape(text[position:]))
@@ -120,7 +124,16 @@ class Renderer:
             directions=schema.DIRECTIONS,
         )
 
-    def page(self, template: str, url: str, title: str, description: str = "", searchable: bool = False, hide: list[str] | None = None, **context) -> str:
+    def page(
+        self,
+        template: str,
+        url: str,
+        title: str,
+        description: str = "",
+        searchable: bool = False,
+        hide: list[str] | None = None,
+        **context,
+    ) -> str:
         front: dict = {"title": str(escape(title))}
         if hide:
             front["hide"] = hide
@@ -128,30 +141,109 @@ class Renderer:
             front["searchable"] = True  # overrides/main.html marks the content for Pagefind
         if description:
             front["description"] = str(escape(description))
-        body = self.env.get_template(template).render(href=lambda target: relative(target, url), page_url=url, **context)
-        return "---\n" + "".join(f"{k}: {json.dumps(v, ensure_ascii=False)}\n" for k, v in front.items()) + "---\n\n" + body
+        body = self.env.get_template(template).render(
+            href=lambda target: relative(target, url), page_url=url, **context
+        )
+        return (
+            "---\n"
+            + "".join(f"{k}: {json.dumps(v, ensure_ascii=False)}\n" for k, v in front.items())
+            + "---\n\n"
+            + body
+        )
 
     def pages(self) -> dict[str, str]:
         """Every generated page, by its path under the docs folder."""
         cat = self.catalogue
         out = {
-            "index.md": self.page("home.md.j2", "", "Integrated Care Casebook", "Cases of integrated health and social care from around the world, with what worked, what failed and why.", hide=["navigation", "toc"], recent=self.recent_cases()),
-            "cases/index.md": self.page("cases.md.j2", "cases/", "Cases", "Every case of the Integrated Care Casebook."),
-            "frameworks/index.md": self.page("frameworks.md.j2", "frameworks/", "Frameworks", "The frameworks the casebook uses to describe integrated care."),
-            "search.md": self.page("search.md.j2", "search/", "Search", "Search the casebook and narrow by building block, payment instrument, mechanism and country.", hide=["navigation", "toc"]),
-            "evidence-map.md": self.page("evidence-map.md.j2", "evidence-map/", "Evidence map", "Which cases show which terms of each framework, and where evidence is missing.", hide=["navigation", "toc"], tables={fw.id: self.evidence_table(fw, "evidence-map/") for fw in cat.frameworks}),
-            "timeline.md": self.page("timeline.md.j2", "timeline/", "Timeline", "Dated events of every case of the casebook.", events=self.timeline_events()),
-            "map.md": self.page("map.md.j2", "map/", "Map of cases", "A world map of the countries with cases.", world_map=self.world_map(), countries=self.countries),
-            "overview.md": self.page("overview.md.j2", "overview/", "At a glance", "The casebook in charts: cases by country, building block, payment instrument and evidence grade.", countries=self.countries, charts=self.charts()),
-            "compare.md": self.page("compare.md.j2", "compare/", "Compare cases", "Two to four cases of the casebook side by side.", hide=["navigation", "toc"]),
-            "data.md": self.page("data.md.j2", "data/", "Data", "The casebook as open data: CSV, JSON, BibTeX, RIS and CSL-JSON.", columns=self.csv_columns()),
-            "contribute/fields.md": self.page("fields.md.j2", "contribute/fields/", "Case fields", "Every field of a case file, explained.", fields=self.field_reference()),
+            "index.md": self.page(
+                "home.md.j2",
+                "",
+                "Integrated Care Casebook",
+                "Cases of integrated health and social care from around the world, "
+                "with what worked, what failed and why.",
+                hide=["navigation", "toc"],
+                recent=self.recent_cases(),
+            ),
+            "cases/index.md": self.page(
+                "cases.md.j2", "cases/", "Cases", "Every case of the Integrated Care Casebook."
+            ),
+            "frameworks/index.md": self.page(
+                "frameworks.md.j2",
+                "frameworks/",
+                "Frameworks",
+                "The frameworks the casebook uses to describe integrated care.",
+            ),
+            "search.md": self.page(
+                "search.md.j2",
+                "search/",
+                "Search",
+                "Search the casebook and narrow by building block, payment instrument, mechanism and country.",
+                hide=["navigation", "toc"],
+            ),
+            "evidence-map.md": self.page(
+                "evidence-map.md.j2",
+                "evidence-map/",
+                "Evidence map",
+                "Which cases show which terms of each framework, and where evidence is missing.",
+                hide=["navigation", "toc"],
+                tables={fw.id: self.evidence_table(fw, "evidence-map/") for fw in cat.frameworks},
+            ),
+            "timeline.md": self.page(
+                "timeline.md.j2",
+                "timeline/",
+                "Timeline",
+                "Dated events of every case of the casebook.",
+                events=self.timeline_events(),
+            ),
+            "map.md": self.page(
+                "map.md.j2",
+                "map/",
+                "Map of cases",
+                "A world map of the countries with cases.",
+                world_map=self.world_map(),
+                countries=self.countries,
+            ),
+            "overview.md": self.page(
+                "overview.md.j2",
+                "overview/",
+                "At a glance",
+                "The casebook in charts: cases by country, building block, payment instrument and evidence grade.",
+                countries=self.countries,
+                charts=self.charts(),
+            ),
+            "compare.md": self.page(
+                "compare.md.j2",
+                "compare/",
+                "Compare cases",
+                "Two to four cases of the casebook side by side.",
+                hide=["navigation", "toc"],
+            ),
+            "data.md": self.page(
+                "data.md.j2",
+                "data/",
+                "Data",
+                "The casebook as open data: CSV, JSON, BibTeX, RIS and CSL-JSON.",
+                columns=self.csv_columns(),
+            ),
+            "contribute/fields.md": self.page(
+                "fields.md.j2",
+                "contribute/fields/",
+                "Case fields",
+                "Every field of a case file, explained.",
+                fields=self.field_reference(),
+            ),
         }
         for case in cat.cases:
             out[f"cases/{case.slug}.md"] = self.case_page(case)
         for fw in cat.frameworks:
             out[f"frameworks/{fw.id}/index.md"] = self.page(
-                "framework.md.j2", fw.url, fw.name, citations.strip_markers(fw.description), searchable=True, fw=fw, cite=Citer(fw.sources)
+                "framework.md.j2",
+                fw.url,
+                fw.name,
+                citations.strip_markers(fw.description),
+                searchable=True,
+                fw=fw,
+                cite=Citer(fw.sources),
             )
             for term in fw.terms:
                 out[f"frameworks/{fw.id}/{term.id}.md"] = self.term_page(term)
@@ -159,11 +251,24 @@ class Renderer:
 
     def case_page(self, case: Case) -> str:
         cite = Citer(case.sources)
-        texts = [text for _, text, sub in schema.strings(case.data, self.case_schema) if sub.get("x-prose") or sub.get("x-citation")]
+        texts = [
+            text
+            for _, text, sub in schema.strings(case.data, self.case_schema)
+            if sub.get("x-prose") or sub.get("x-citation")
+        ]
         locators = {s.key: cite.locators(s.key, texts) for s in case.sources}
         return self.page(
-            "case.md.j2", case.url, case.name, case.plain_summary, searchable=True,
-            case=case, cite=cite, locators=locators, facets=facets.case_facets(case), citations=self.casebook_citations(case), json_ld=self.json_ld(case),
+            "case.md.j2",
+            case.url,
+            case.name,
+            case.plain_summary,
+            searchable=True,
+            case=case,
+            cite=cite,
+            locators=locators,
+            facets=facets.case_facets(case),
+            citations=self.casebook_citations(case),
+            json_ld=self.json_ld(case),
             similar=self.catalogue.similar(case),
         )
 
@@ -173,8 +278,10 @@ class Renderer:
         """'Cite this case' texts. Without a configured site_url, the page's own address is filled in by the browser."""
         site_url = self.site.get("site_url")
         url = f"{site_url.rstrip('/')}/{case.url}" if site_url else self.HERE
-        here = Markup('<span data-cb-here>{}</span>').format(case.url)
-        return {style: escape(text).replace(self.HERE, here) for style, text in exports.casebook_citation(case, url).items()}
+        here = Markup("<span data-cb-here>{}</span>").format(case.url)
+        return {
+            style: escape(text).replace(self.HERE, here) for style, text in exports.casebook_citation(case, url).items()
+        }
 
     def json_ld(self, case: Case) -> Markup:
         """schema.org metadata of a case page, safe inside a <script> element."""
@@ -222,7 +329,8 @@ class Renderer:
         cases it has hundreds of thousands of cells."""
         up = "../" * url.count("/")
         head = "".join(
-            f'<th scope="col" class="cb-map__term{"" if t.uses else " cb-map__term--empty"}"><a href="{up}{t.url}">{escape(t.label)}</a></th>'
+            f'<th scope="col" class="cb-map__term{"" if t.uses else " cb-map__term--empty"}">'
+            f'<a href="{up}{t.url}">{escape(t.label)}</a></th>'
             for t in fw.terms
         )
         rows = []
@@ -238,14 +346,23 @@ class Renderer:
                     levels = "".join(f'<span class="cb-map__level">{h.level[:2]}</span>' for h in hits if h.level)
                     level_words = "".join(f" ({h.level})" for h in hits if h.level)
                     how = escape(citations.strip_markers(hits[0].how))
-                    cells.append(f'<td class="cb-map__cell{empty}"><a href="{up}{case.url}#{hits[0].anchor}" title="{how}" aria-label="{escape(case.name)}: {escape(term.label)}{level_words}">●{levels}</a></td>')
+                    cells.append(
+                        f'<td class="cb-map__cell{empty}"><a href="{up}{case.url}#{hits[0].anchor}" title="{how}" '
+                        f'aria-label="{escape(case.name)}: {escape(term.label)}{level_words}">●{levels}</a></td>'
+                    )
                 else:
                     cells.append(f'<td class="cb-map__cell{empty}"></td>')
-            rows.append(f'<tr><th scope="row"><a href="{up}{case.url}">{escape(case.name)}</a></th>{"".join(cells)}<td class="cb-num">{len(by_term)}</td></tr>')
-        totals = "".join(f'<td class="cb-num{"" if t.uses else " cb-map__cell--empty"}">{len(t.cases)}</td>' for t in fw.terms)
+            rows.append(
+                f'<tr><th scope="row"><a href="{up}{case.url}">{escape(case.name)}</a></th>'
+                f'{"".join(cells)}<td class="cb-num">{len(by_term)}</td></tr>'
+            )
+        totals = "".join(
+            f'<td class="cb-num{"" if t.uses else " cb-map__cell--empty"}">{len(t.cases)}</td>' for t in fw.terms
+        )
         return Markup(
             f'<table class="cb-table cb-map"><caption class="cb-sr-only">Cases by term of {escape(fw.name)}</caption>'
-            f'<thead><tr><th scope="col">Case</th>{head}<th scope="col">Total</th></tr></thead><tbody>{"".join(rows)}</tbody>'
+            f'<thead><tr><th scope="col">Case</th>{head}<th scope="col">Total</th></tr></thead>'
+            f"<tbody>{''.join(rows)}</tbody>"
             f'<tfoot><tr><th scope="row">Total</th>{totals}<td></td></tr></tfoot></table>'
         )
 
@@ -266,16 +383,31 @@ class Renderer:
 
     def charts(self) -> list[tuple[str, str, Markup]]:
         url = "overview/"
-        by_country = [(name, len(cases), relative(f"map/#country-{code.lower()}", url)) for code, name, cases in self.countries]
+        by_country = [
+            (name, len(cases), relative(f"map/#country-{code.lower()}", url)) for code, name, cases in self.countries
+        ]
         out = [("by-country", "Cases by country", charts.bar_chart("Cases by country", by_country))]
-        for fw_id, title in (("building-blocks", "Cases by building block"), ("payment-instruments", "Cases by payment instrument")):
+        for fw_id, title in (
+            ("building-blocks", "Cases by building block"),
+            ("payment-instruments", "Cases by payment instrument"),
+        ):
             fw = self.catalogue.framework_by_id.get(fw_id)
             if fw:
-                rows = sorted(((t.label, len(t.cases), relative(t.url, url)) for t in fw.terms), key=lambda r: (-r[1], r[0]))
+                rows = sorted(
+                    ((t.label, len(t.cases), relative(t.url, url)) for t in fw.terms), key=lambda r: (-r[1], r[0])
+                )
                 out.append((fw_id, title, charts.bar_chart(title, rows)))
-        grades = [(label.split(":")[0], sum(c.evidence["grade"] == grade for c in self.catalogue.cases), relative("cases/", url))
-                  for grade, label in schema.EVIDENCE_GRADES.items()]
-        out.append(("by-evidence", "Cases by evidence of effect", charts.bar_chart("Cases by evidence of effect", grades)))
+        grades = [
+            (
+                label.split(":")[0],
+                sum(c.evidence["grade"] == grade for c in self.catalogue.cases),
+                relative("cases/", url),
+            )
+            for grade, label in schema.EVIDENCE_GRADES.items()
+        ]
+        out.append(
+            ("by-evidence", "Cases by evidence of effect", charts.bar_chart("Cases by evidence of effect", grades))
+        )
         return out
 
     def timeline_events(self) -> list[dict]:
@@ -290,13 +422,25 @@ class Renderer:
 
     def csv_columns(self) -> list[tuple[str, str]]:
         described = {
-            "slug": "The case's id, also its address: cases/<slug>/.", "name": "The programme's name.", "url": "Address of the case page, relative to the site.",
-            "countries": "ISO 3166-1 alpha-2 codes.", "country_names": "Country names.", "region": "Region or area served.", "setting": "Short description of the setting.",
-            "health_system": "Kind of health system: " + ", ".join(schema.HEALTH_SYSTEMS) + ".", "start_year": "Year the programme started.", "end_year": "Year it ended, if it did.",
-            "status": ", ".join(schema.STATUSES) + ".", "target_groups": "Target groups: " + ", ".join(schema.TARGET_GROUPS) + ".",
-            "population_served": "How many people it serves, as the sources say.", "evidence_grade": "Evidence of effect: " + ", ".join(schema.EVIDENCE_GRADES) + ".",
-            "stage_grade": "Implementation stage: " + ", ".join(schema.STAGES) + ".", "results": "Number of result figures.", "sources": "Number of sources.",
-            "summary": "Two or three sentences, without citation markers.", "last_changed": "Date of the last change to the case file (from git).",
+            "slug": "The case's id, also its address: cases/<slug>/.",
+            "name": "The programme's name.",
+            "url": "Address of the case page, relative to the site.",
+            "countries": "ISO 3166-1 alpha-2 codes.",
+            "country_names": "Country names.",
+            "region": "Region or area served.",
+            "setting": "Short description of the setting.",
+            "health_system": "Kind of health system: " + ", ".join(schema.HEALTH_SYSTEMS) + ".",
+            "start_year": "Year the programme started.",
+            "end_year": "Year it ended, if it did.",
+            "status": ", ".join(schema.STATUSES) + ".",
+            "target_groups": "Target groups: " + ", ".join(schema.TARGET_GROUPS) + ".",
+            "population_served": "How many people it serves, as the sources say.",
+            "evidence_grade": "Evidence of effect: " + ", ".join(schema.EVIDENCE_GRADES) + ".",
+            "stage_grade": "Implementation stage: " + ", ".join(schema.STAGES) + ".",
+            "results": "Number of result figures.",
+            "sources": "Number of sources.",
+            "summary": "Two or three sentences, without citation markers.",
+            "last_changed": "Date of the last change to the case file (from git).",
         }
         for fw in self.catalogue.frameworks:
             described[fw.id] = f"Terms of {fw.name} the case shows."

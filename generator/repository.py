@@ -1,4 +1,5 @@
 """Facts derived from the git checkout, so nobody types them by hand."""
+
 from __future__ import annotations
 
 import re
@@ -32,5 +33,7 @@ def last_changed(root: Path, folder: str) -> dict[str, str]:
 def edit_url(root: Path, branch: str = "main") -> str | None:
     """'https://github.com/owner/repo/edit/main/' from the checkout's `origin`, when it is on GitHub."""
     remote = (_git(root, "remote", "get-url", "origin") or "").strip()
-    match = re.fullmatch(r"(?:https://github\.com/|git@github\.com:|ssh://git@github\.com/)([\w.-]+/[\w.-]+?)(?:\.git)?/?", remote)
+    match = re.fullmatch(
+        r"(?:https://github\.com/|git@github\.com:|ssh://git@github\.com/)([\w.-]+/[\w.-]+?)(?:\.git)?/?", remote
+    )
     return f"https://github.com/{match.group(1)}/edit/{branch}/" if match else None

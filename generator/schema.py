@@ -11,9 +11,11 @@ frameworks: each framework file names the case field that tags into it, and
 the schema lists that framework's term ids, so a misspelt id is caught by the
 editor as well as by the validator.
 """
+
 from __future__ import annotations
 
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
@@ -44,7 +46,9 @@ PROSE = (
 EVIDENCE_GRADES = {
     "controlled": "Controlled evaluation: effects measured against a comparison group or region.",
     "before-after": "Before-after figures: outcomes measured before and after, without a comparison group.",
-    "programme-reported": "Reported by the programme: figures published by the programme or its funders, not independently evaluated.",
+    "programme-reported": (
+        "Reported by the programme: figures published by the programme or its funders, not independently evaluated."
+    ),
     "qualitative": "Qualitative study only: interviews, observation or documents, no outcome figures.",
     "none": "None reported: the sources give no evidence of effect.",
 }
@@ -131,7 +135,11 @@ def _source_schema() -> dict:
                 "description": "Authors as 'Family Initials' (like 'Stein KV'), or an organisation's name.",
                 "items": _text("One author."),
             },
-            "year": {"type": "integer", "minimum": 1900, "description": "Year of publication. Leave out if the source gives none."},
+            "year": {
+                "type": "integer",
+                "minimum": 1900,
+                "description": "Year of publication. Leave out if the source gives none.",
+            },
             "title": _text("Title of the document, as published."),
             "container": _text("Journal, series or report the document appeared in."),
             "volume": {"type": ["string", "integer"], "description": "Journal volume."},
@@ -140,7 +148,9 @@ def _source_schema() -> dict:
             "publisher": _text("Publisher or commissioning body."),
             "place": _text("Place of publication."),
             "date": _text("Full date where the source gives one (YYYY-MM-DD)", pattern=DATE_PATTERN),
-            "doi": _text("DOI as the source gives it, like '10.5334/ijic.7736'. Leave out if there is none.", pattern=DOI_PATTERN),
+            "doi": _text(
+                "DOI as the source gives it, like '10.5334/ijic.7736'. Leave out if there is none.", pattern=DOI_PATTERN
+            ),
             "url": _text("Web address as the source gives it. Leave out if there is none.", pattern=URL_PATTERN),
             "isbn": _text("ISBN as the source gives it.", pattern=ISBN_PATTERN),
             "licence": _text("Licence of the document, like 'CC-BY 4.0'."),
@@ -172,7 +182,12 @@ def _tag_schema(term_ids: list[str], framework_name: str) -> dict:
             "term": {"enum": term_ids, "description": f"Term id from {framework_name}."},
             "how": _prose("One line: how this case did it."),
             "detail": _prose("Optional longer account of what the case did on this term."),
-            "level": {"enum": LEVELS, "description": "Level at which the case shows the term (micro, meso or macro), for frameworks with levels."},
+            "level": {
+                "enum": LEVELS,
+                "description": (
+                    "Level at which the case shows the term (micro, meso or macro), for frameworks with levels."
+                ),
+            },
         },
     }
 
@@ -207,7 +222,10 @@ def case_schema(frameworks: Iterable[dict]) -> dict:
             "required": ["type", "why"],
             "description": "The kind of health system the case works in.",
             "properties": {
-                "type": {"enum": list(HEALTH_SYSTEMS), "description": "; ".join(f"{k}: {v}" for k, v in HEALTH_SYSTEMS.items())},
+                "type": {
+                    "enum": list(HEALTH_SYSTEMS),
+                    "description": "; ".join(f"{k}: {v}" for k, v in HEALTH_SYSTEMS.items()),
+                },
                 "why": _prose("One line on the system, with its source."),
             },
         },
@@ -219,7 +237,9 @@ def case_schema(frameworks: Iterable[dict]) -> dict:
         "target_population": _prose("Who the programme is for, with its source."),
         "target_groups": {
             "type": "array",
-            "description": "Groups the programme targets, for filtering: " + "; ".join(f"{k}: {v}" for k, v in TARGET_GROUPS.items()) + ".",
+            "description": "Groups the programme targets, for filtering: "
+            + "; ".join(f"{k}: {v}" for k, v in TARGET_GROUPS.items())
+            + ".",
             "items": {"enum": list(TARGET_GROUPS)},
         },
         "context": _prose("The situation the programme started from."),
@@ -234,11 +254,20 @@ def case_schema(frameworks: Iterable[dict]) -> dict:
                 "required": ["metric", "value", "cite"],
                 "properties": {
                     "metric": _text("What was measured, like 'Hospital days per 1,000 patients'."),
-                    "value": {"type": ["number", "string"], "description": "The figure: a number, or text like '-36' or 'about a third'."},
+                    "value": {
+                        "type": ["number", "string"],
+                        "description": "The figure: a number, or text like '-36' or 'about a third'.",
+                    },
                     "unit": _text("Unit of the value, like '%' or 'EUR per insured person'."),
-                    "baseline": {"type": ["string", "number"], "description": "What the value is compared with, like '1999' or 'national average'."},
+                    "baseline": {
+                        "type": ["string", "number"],
+                        "description": "What the value is compared with, like '1999' or 'national average'.",
+                    },
                     "period": {"type": ["string", "number"], "description": "When, like '2006-2015' or 2014."},
-                    "direction": {"enum": list(DIRECTIONS), "description": "; ".join(f"{k}: {v}" for k, v in DIRECTIONS.items())},
+                    "direction": {
+                        "enum": list(DIRECTIONS),
+                        "description": "; ".join(f"{k}: {v}" for k, v in DIRECTIONS.items()),
+                    },
                     "cite": _citation("The source of this figure, like [@stein2016, section 4.1]."),
                     "note": _text("Anything a reader needs to interpret the figure."),
                 },
@@ -246,14 +275,20 @@ def case_schema(frameworks: Iterable[dict]) -> dict:
         },
         "timeline": {
             "type": "array",
-            "description": "Dated events (start, pilot, scale-up, contract or law, funding, evaluation, end), where the sources give dates.",
+            "description": (
+                "Dated events (start, pilot, scale-up, contract or law, funding, evaluation, end), "
+                "where the sources give dates."
+            ),
             "items": {
                 "type": "object",
                 "additionalProperties": False,
                 "required": ["year", "kind", "event"],
                 "properties": {
                     "year": {"type": "integer", "minimum": 1900, "description": "Year of the event."},
-                    "kind": {"enum": TIMELINE_KINDS, "description": "Kind of event: " + ", ".join(TIMELINE_KINDS) + "."},
+                    "kind": {
+                        "enum": TIMELINE_KINDS,
+                        "description": "Kind of event: " + ", ".join(TIMELINE_KINDS) + ".",
+                    },
                     "event": _prose("One line: what happened."),
                 },
             },
@@ -292,7 +327,17 @@ def case_schema(frameworks: Iterable[dict]) -> dict:
         "description": "One integrated care programme. One file per case under cases/, named <slug>.yaml.",
         "type": "object",
         "additionalProperties": False,
-        "required": ["slug", "name", "summary", "countries", "status", "building_blocks", "evidence", "stage", "sources"],
+        "required": [
+            "slug",
+            "name",
+            "summary",
+            "countries",
+            "status",
+            "building_blocks",
+            "evidence",
+            "stage",
+            "sources",
+        ],
         "properties": properties,
     }
 
@@ -316,12 +361,17 @@ def framework_schema() -> dict:
                     "type": "object",
                     "additionalProperties": False,
                     "required": ["name", "value"],
-                    "properties": {"name": _text("What the fact is about, like 'Evidence' or 'Time horizon'."), "value": _prose("The fact.")},
+                    "properties": {
+                        "name": _text("What the fact is about, like 'Evidence' or 'Time horizon'."),
+                        "value": _prose("The fact."),
+                    },
                 },
             },
             "see_also": {
                 "type": "array",
-                "description": "Crosswalks: terms of other frameworks that cover the same ground. Shown on both term pages.",
+                "description": (
+                    "Crosswalks: terms of other frameworks that cover the same ground. Shown on both term pages."
+                ),
                 "items": {
                     "type": "object",
                     "additionalProperties": False,
@@ -352,9 +402,23 @@ def framework_schema() -> dict:
             "question": _text("The question this framework helps a reader answer."),
             "description": _prose("What the framework is and where it comes from."),
             "how_to_read": _prose("How to read the framework's layout."),
-            "layout": {"enum": ["list", "grid", "axis"], "description": "list: terms grouped by axis; grid: terms by levels (SELFIE); axis: terms placed along an ordered axis (payment continuum)."},
-            "axes": {"type": "array", "description": "The framework's axes or groups, in display order.", "items": _text("One axis name.")},
-            "levels": {"type": "array", "description": "Levels a case can show each term at (for grids), like [micro, meso, macro].", "items": {"enum": LEVELS}},
+            "layout": {
+                "enum": ["list", "grid", "axis"],
+                "description": (
+                    "list: terms grouped by axis; grid: terms by levels (SELFIE); "
+                    "axis: terms placed along an ordered axis (payment continuum)."
+                ),
+            },
+            "axes": {
+                "type": "array",
+                "description": "The framework's axes or groups, in display order.",
+                "items": _text("One axis name."),
+            },
+            "levels": {
+                "type": "array",
+                "description": "Levels a case can show each term at (for grids), like [micro, meso, macro].",
+                "items": {"enum": LEVELS},
+            },
             "sources": {"type": "array", "minItems": 1, "items": _source_schema()},
             "terms": {"type": "array", "minItems": 1, "items": term},
         },

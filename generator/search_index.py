@@ -1,4 +1,5 @@
 """The Pagefind search index, built over the finished HTML site."""
+
 from __future__ import annotations
 
 import shutil
@@ -22,7 +23,18 @@ def build_index(site_dir: Path) -> None:
     """
     shutil.rmtree(site_dir / BUNDLE, ignore_errors=True)
     run = subprocess.run(
-        [sys.executable, "-m", "pagefind", "--site", str(site_dir), "--output-subdir", BUNDLE, "--force-language", "en", "--quiet"],
+        [
+            sys.executable,
+            "-m",
+            "pagefind",
+            "--site",
+            str(site_dir),
+            "--output-subdir",
+            BUNDLE,
+            "--force-language",
+            "en",
+            "--quiet",
+        ],
         capture_output=True,
         text=True,
     )

@@ -1,4 +1,5 @@
 """The whole generator in one call: validated data in, site files out."""
+
 from __future__ import annotations
 
 import json

@@ -6,13 +6,15 @@ express (citations resolve, every source is cited, related cases exist, years
 are plausible), and returns the linked `Catalogue`, or raises
 `ValidationFailed` with all problems found.
 """
+
 from __future__ import annotations
 
 import datetime
 import difflib
 import re
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import jsonschema_rs
 
@@ -33,7 +35,14 @@ TYPE_WORDS = {
 
 
 def _type_of(value: Any) -> str:
-    for name, kinds in (("boolean", bool), ("integer", int), ("number", float), ("string", str), ("array", list), ("object", dict)):
+    for name, kinds in (
+        ("boolean", bool),
+        ("integer", int),
+        ("number", float),
+        ("string", str),
+        ("array", list),
+        ("object", dict),
+    ):
         if isinstance(value, kinds):
             return name
     return "null"
@@ -64,7 +73,9 @@ def current_year() -> int:
 class FileChecker:
     """Checks one parsed file against a JSON Schema, then the rules of prose and citations."""
 
-    def __init__(self, doc: YamlFile, file_schema: dict, validator: jsonschema_rs.Validator, term_lists: dict[str, str]):
+    def __init__(
+        self, doc: YamlFile, file_schema: dict, validator: jsonschema_rs.Validator, term_lists: dict[str, str]
+    ):
         self.doc = doc
         self.schema = file_schema
         self.validator = validator  # compiled once per schema: compiling is the slow part
@@ -92,7 +103,15 @@ class FileChecker:
             name = details["property"]
             hint = sub.get("properties", {}).get(name, {}).get("description", "").split(". ")[0].rstrip(".")
             line, column = self.doc.where(path, key=True)
-            self.doc.problems.append(Problem(self.doc.path, line, column, field_name(path + (name,)), f"required field is missing: add '{name}:'{f' ({hint})' if hint else ''}"))
+            self.doc.problems.append(
+                Problem(
+                    self.doc.path,
+                    line,
+                    column,
+                    field_name(path + (name,)),
+                    f"required field is missing: add '{name}:'{f' ({hint})' if hint else ''}",
+                )
+            )
         elif kind == "type":
             words = " or ".join(TYPE_WORDS[w] for w in details["types"])
             self.doc.problem(path, f"should be {words}, not {TYPE_WORDS[_type_of(value)]} ({_shown(value)})")
@@ -100,14 +119,20 @@ class FileChecker:
             choices = [str(c) for c in details["options"]]
             field = path[0] if path else ""
             if field in self.term_lists and path[-1] == "term":
-                self.doc.problem(path, f"'{value}' is not a term id of {self.term_lists[field]}{_suggest(value, choices)}")
+                self.doc.problem(
+                    path, f"'{value}' is not a term id of {self.term_lists[field]}{_suggest(value, choices)}"
+                )
             else:
                 guess = _suggest(value, choices).removeprefix("; ")
-                self.doc.problem(path, f"{_shown(value)} is not allowed here: write one of {', '.join(choices)}" + (f" ({guess})" if guess else ""))
+                self.doc.problem(
+                    path,
+                    f"{_shown(value)} is not allowed here: write one of {', '.join(choices)}"
+                    + (f" ({guess})" if guess else ""),
+                )
         elif kind == "pattern":
             hint = schema.PATTERN_HINTS.get(details["pattern"])
             if sub.get("x-citation"):
-                hint = "write one citation marker in quotes, like \"[@stein2016, section 4.1]\""
+                hint = 'write one citation marker in quotes, like "[@stein2016, section 4.1]"'
             self.doc.problem(path, f"{_shown(value)} is not valid: {hint or 'it must match ' + details['pattern']}")
         elif kind == "minLength":
             self.doc.problem(path, "is empty: write the text, or delete the field")
@@ -135,12 +160,20 @@ class FileChecker:
                 for cite in marker.cites:
                     cited.add(cite.key)
                     if cite.key not in known:
-                        self.doc.problem(path, f"cites '{cite.key}', which no source defines{_suggest(cite.key, known)}: add it under 'sources:' with key: {cite.key}")
+                        self.doc.problem(
+                            path,
+                            f"cites '{cite.key}', which no source defines{_suggest(cite.key, known)}: "
+                            f"add it under 'sources:' with key: {cite.key}",
+                        )
             if sub.get("x-prose"):
                 for number, paragraph in enumerate(citations.paragraphs(text), 1):
                     if not citations.MARKER.search(paragraph):
                         where = f"paragraph {number}" if "\n" in text.strip() else "this text"
-                        self.doc.problem(path, f"{where} cites no source: end it with a marker like [@{known[0] if known else 'key'}, section]")
+                        self.doc.problem(
+                            path,
+                            f"{where} cites no source: "
+                            f"end it with a marker like [@{known[0] if known else 'key'}, section]",
+                        )
         return cited
 
     def check_sources(self, cited: set[str]) -> None:
@@ -150,10 +183,16 @@ class FileChecker:
                 continue
             key = source["key"]
             if key in seen:
-                self.doc.problem(("sources", index, "key"), f"source key '{key}' is used twice (first as source {seen[key] + 1}): give each source its own key")
+                self.doc.problem(
+                    ("sources", index, "key"),
+                    f"source key '{key}' is used twice (first as source {seen[key] + 1}): give each source its own key",
+                )
             seen[key] = index
             if key not in cited:
-                self.doc.problem(("sources", index, "key"), f"source '{key}' is listed but nothing cites it: cite it as [@{key}] or remove it")
+                self.doc.problem(
+                    ("sources", index, "key"),
+                    f"source '{key}' is listed but nothing cites it: cite it as [@{key}] or remove it",
+                )
             year = source.get("year")
             if isinstance(year, int) and year > current_year():
                 self.doc.problem(("sources", index, "year"), f"{year} is in the future")
@@ -186,7 +225,9 @@ def check_frameworks(root: Path) -> tuple[list[dict], list[Problem]]:
             data = doc.data
             if not doc.problems:
                 if data["id"] != path.stem:
-                    doc.problem(("id",), f"id '{data['id']}' differs from the file name '{path.name}': make them the same")
+                    doc.problem(
+                        ("id",), f"id '{data['id']}' differs from the file name '{path.name}': make them the same"
+                    )
                 ids: dict[str, int] = {}
                 for index, term in enumerate(data["terms"]):
                     if term["id"] in ids:
@@ -195,14 +236,24 @@ def check_frameworks(root: Path) -> tuple[list[dict], list[Problem]]:
                 for index, term in enumerate(data["terms"]):
                     parent = term.get("parent")
                     if parent is not None and parent not in ids:
-                        doc.problem(("terms", index, "parent"), f"parent '{parent}' is not a term of this framework{_suggest(parent, ids)}")
+                        doc.problem(
+                            ("terms", index, "parent"),
+                            f"parent '{parent}' is not a term of this framework{_suggest(parent, ids)}",
+                        )
                 if data["case_field"] in fields:
-                    doc.problem(("case_field",), f"case field '{data['case_field']}' is already used by frameworks/{fields[data['case_field']]}.yaml")
+                    doc.problem(
+                        ("case_field",),
+                        f"case field '{data['case_field']}' is already used by "
+                        f"frameworks/{fields[data['case_field']]}.yaml",
+                    )
                 fields[data["case_field"]] = data["id"]
                 axes = data.get("axes")
                 for index, term in enumerate(data["terms"]):
                     if axes and term.get("axis") not in axes:
-                        doc.problem(("terms", index, "axis"), f"axis {_shown(term.get('axis'))} is not one of the framework's axes: {', '.join(axes)}")
+                        doc.problem(
+                            ("terms", index, "axis"),
+                            f"axis {_shown(term.get('axis'))} is not one of the framework's axes: {', '.join(axes)}",
+                        )
                 checker.check_sources(checker.check_prose(data["sources"]))
         problems += doc.problems
         if not doc.problems:
@@ -220,22 +271,46 @@ def _check_crosswalks(frameworks: list[tuple[YamlFile, dict]]) -> list[Problem]:
             for link_index, link in enumerate(term.get("see_also", [])):
                 path = ("terms", index, "see_also", link_index)
                 if link["framework"] not in terms:
-                    doc.problem(path + ("framework",), f"no framework has the id '{link['framework']}'{_suggest(link['framework'], terms)}")
+                    doc.problem(
+                        path + ("framework",),
+                        f"no framework has the id '{link['framework']}'{_suggest(link['framework'], terms)}",
+                    )
                 elif link["term"] not in terms[link["framework"]]:
-                    doc.problem(path + ("term",), f"'{link['term']}' is not a term of {link['framework']}{_suggest(link['term'], terms[link['framework']])}")
+                    doc.problem(
+                        path + ("term",),
+                        f"'{link['term']}' is not a term of {link['framework']}"
+                        f"{_suggest(link['term'], terms[link['framework']])}",
+                    )
                 elif link["framework"] == data["id"]:
-                    doc.problem(path + ("framework",), "a crosswalk links to another framework; use 'parent' within one")
+                    doc.problem(
+                        path + ("framework",), "a crosswalk links to another framework; use 'parent' within one"
+                    )
         problems += doc.problems
     return problems
 
 
-def check_case(doc: YamlFile, stem: str, case_schema: dict, validator: jsonschema_rs.Validator, term_lists: dict[str, str], levelled: set[str]) -> None:
+def check_case(
+    doc: YamlFile,
+    stem: str,
+    case_schema: dict,
+    validator: jsonschema_rs.Validator,
+    term_lists: dict[str, str],
+    levelled: set[str],
+) -> None:
     checker = FileChecker(doc, case_schema, validator, term_lists)
     checker.check_schema()
     data = doc.data
     slug = data.get("slug")
     if not re.fullmatch(schema.SLUG_PATTERN, stem):
-        doc.problems.append(Problem(doc.path, 1, 1, "", f"file name '{stem}.yaml' is not a safe slug: {schema.PATTERN_HINTS[schema.SLUG_PATTERN]}"))
+        doc.problems.append(
+            Problem(
+                doc.path,
+                1,
+                1,
+                "",
+                f"file name '{stem}.yaml' is not a safe slug: {schema.PATTERN_HINTS[schema.SLUG_PATTERN]}",
+            )
+        )
     elif isinstance(slug, str) and slug != stem:
         doc.problem(("slug",), f"slug '{slug}' differs from the file name '{stem}.yaml': make them the same")
     for index, code in enumerate(data.get("countries") or []):
@@ -255,12 +330,17 @@ def check_case(doc: YamlFile, stem: str, case_schema: dict, validator: jsonschem
                 continue
             key = (tag.get("term"), tag.get("level"))
             if isinstance(key[0], str) and key in seen:
-                doc.problem((field, index, "term"), f"'{key[0]}' is tagged twice{' at this level' if key[1] else ''}: merge the two entries")
+                doc.problem(
+                    (field, index, "term"),
+                    f"'{key[0]}' is tagged twice{' at this level' if key[1] else ''}: merge the two entries",
+                )
             seen.add(key)
             if "level" in tag and field not in levelled:
                 doc.problem((field, index, "level"), f"{label.split(' (')[0]} has no levels: delete 'level'")
             elif field in levelled and "level" not in tag:
-                doc.problem((field, index), "add 'level:' (micro, meso or macro): this framework tags each term at a level")
+                doc.problem(
+                    (field, index), "add 'level:' (micro, meso or macro): this framework tags each term at a level"
+                )
     sources = data.get("sources") if isinstance(data.get("sources"), list) else []
     checker.check_sources(checker.check_prose(sources))
 

@@ -3,6 +3,7 @@
 Outlines come from `data/world-110m.topo.json` (TopoJSON, Natural Earth via world-atlas),
 projected with the Equal Earth projection.
 """
+
 from __future__ import annotations
 
 import json
@@ -56,13 +57,15 @@ def country_paths() -> dict[str, str]:
             points += arc[1:] if points else arc
         # A ring that crosses the antimeridian jumps across the map: lift the pen there.
         out = f"M{points[0][0]},{points[0][1]}"
-        for (x0, _), (x, y) in zip(points, points[1:]):
+        for (x0, _), (x, y) in zip(points, points[1:], strict=False):
             out += f"{'M' if abs(x - x0) > WIDTH / 2 else 'L'}{x},{y}"
         return out + "Z"
 
     paths = {}
     for geometry in topo["objects"]["countries"]["geometries"]:
-        polygons = {"Polygon": [geometry.get("arcs", [])], "MultiPolygon": geometry.get("arcs", [])}.get(geometry["type"], [])
+        polygons = {"Polygon": [geometry.get("arcs", [])], "MultiPolygon": geometry.get("arcs", [])}.get(
+            geometry["type"], []
+        )
         if "id" in geometry:
             paths[geometry["id"]] = "".join(ring(r) for polygon in polygons for r in polygon)
     return paths
@@ -81,13 +84,19 @@ def world_map(counts: dict[str, int], href: dict[str, str]) -> Markup:
         if n:
             level = 1 + round(3 * (n - 1) / max(top - 1, 1))
             label = f"{entry['name']}: {n} case{'s' if n != 1 else ''}"
-            shapes.append(Markup('<a href="{}" aria-label="{}"><path class="cb-map-country cb-map-country--{}" d="{}"><title>{}</title></path></a>').format(href[code], label, level, d, label))
+            shapes.append(
+                Markup(
+                    '<a href="{}" aria-label="{}">'
+                    '<path class="cb-map-country cb-map-country--{}" d="{}"><title>{}</title></path></a>'
+                ).format(href[code], label, level, d, label)
+            )
         else:
             shapes.append(Markup('<path class="cb-map-land" d="{}"/>').format(d))
     used = {entry["numeric"] for entry in COUNTRY_DATA.values()}
-    shapes += [Markup('<path class="cb-map-land" d="{}"/>').format(d) for code, d in sorted(paths.items()) if code not in used]
+    shapes += [
+        Markup('<path class="cb-map-land" d="{}"/>').format(d) for code, d in sorted(paths.items()) if code not in used
+    ]
     return Markup(
-        '<svg class="cb-worldmap" viewBox="0 0 {w} {h}" role="group" aria-label="World map of the countries with cases">{body}</svg>'
+        '<svg class="cb-worldmap" viewBox="0 0 {w} {h}" role="group" '
+        'aria-label="World map of the countries with cases">{body}</svg>'
     ).format(w=WIDTH, h=HEIGHT, body=Markup("").join(shapes))
-
-

@@ -6,6 +6,7 @@ and dates as date objects. This module reads a file with the C parser where
 available, rejects those cases with a `Problem` each, and returns the data
 with a map from each value's path to its line and column.
 """
+
 from __future__ import annotations
 
 import re
@@ -38,17 +39,26 @@ class StrictLoader(_BaseLoader):  # type: ignore[misc, valid-type]
 
     def construct_mapping(self, node, deep=False):
         if isinstance(node, yaml.MappingNode):
-            keys = [key.value for key, _ in node.value if isinstance(key, yaml.ScalarNode) and key.tag != "tag:yaml.org,2002:merge"]
+            keys = [
+                key.value
+                for key, _ in node.value
+                if isinstance(key, yaml.ScalarNode) and key.tag != "tag:yaml.org,2002:merge"
+            ]
             if len(keys) != len(node.value) or len(set(keys)) != len(keys):
                 self.suspicious = True  # a repeated key, a merge key or a key that is not plain text
         return super().construct_mapping(node, deep)
 
 
 StrictLoader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag not in ("tag:yaml.org,2002:bool", "tag:yaml.org,2002:timestamp")]
+    first: [
+        (tag, regexp)
+        for tag, regexp in resolvers
+        if tag not in ("tag:yaml.org,2002:bool", "tag:yaml.org,2002:timestamp")
+    ]
     for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
 }
 StrictLoader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|false)$"), list("tf"))
+
 
 @dataclass
 class YamlFile:
@@ -90,7 +100,10 @@ def field_name(path: tuple) -> str:
 _SYNTAX_HINTS = [
     ("mapping values are not allowed", "a value that contains ': ' must be put in quotes"),
     ("found character '\\t'", "use spaces, not tabs"),
-    ("expected <block end>, but found '<block sequence start>'", "a list item ('- ') is indented differently from the items above it"),
+    (
+        "expected <block end>, but found '<block sequence start>'",
+        "a list item ('- ') is indented differently from the items above it",
+    ),
     ("could not find expected ':'", "a line is missing ':' after its field name, or a quoted text is not closed"),
     ("found unexpected end of stream", "a quoted text is not closed"),
     ("while parsing a flow sequence", "a text starting with '[' (like a citation [@key]) must be put in quotes"),
@@ -112,21 +125,42 @@ def _syntax_problem(path: str, error: yaml.MarkedYAMLError) -> Problem:
 
 def _decode(path: str, raw: bytes, problems: list[Problem]) -> str | None:
     if len(raw) > MAX_BYTES:
-        problems.append(Problem(path, 1, 1, "", f"file is {len(raw):,} bytes, over the limit of {MAX_BYTES:,}: split long text or drop what is not about this case"))
+        problems.append(
+            Problem(
+                path,
+                1,
+                1,
+                "",
+                f"file is {len(raw):,} bytes, over the limit of {MAX_BYTES:,}: "
+                "split long text or drop what is not about this case",
+            )
+        )
         return None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as err:
         line = raw.count(b"\n", 0, err.start) + 1
         column = err.start - (raw.rfind(b"\n", 0, err.start) + 1) + 1
-        problems.append(Problem(path, line, column, "", f"byte 0x{raw[err.start]:02x} is not UTF-8: save the file with UTF-8 encoding"))
+        problems.append(
+            Problem(
+                path, line, column, "", f"byte 0x{raw[err.start]:02x} is not UTF-8: save the file with UTF-8 encoding"
+            )
+        )
         return None
     if text.startswith("\ufeff"):
         text = text[1:]
     if "\t" in text:
         for number, content in enumerate(text.splitlines(), 1):
             if "\t" in content:
-                problems.append(Problem(path, number, content.index("\t") + 1, "", "tab character: use spaces for indentation and inside text"))
+                problems.append(
+                    Problem(
+                        path,
+                        number,
+                        content.index("\t") + 1,
+                        "",
+                        "tab character: use spaces for indentation and inside text",
+                    )
+                )
     return None if problems else text
 
 
@@ -182,13 +216,28 @@ def _walk(node: yaml.Node, path: tuple, result: YamlFile, seen: set[int]) -> Non
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == "tag:yaml.org,2002:merge":
                 line, column = key_node.start_mark.line + 1, key_node.start_mark.column + 1
-                result.problems.append(Problem(result.path, line, column, field_name(path), "merge keys ('<<') and aliases are not allowed: write the fields out in full"))
+                result.problems.append(
+                    Problem(
+                        result.path,
+                        line,
+                        column,
+                        field_name(path),
+                        "merge keys ('<<') and aliases are not allowed: write the fields out in full",
+                    )
+                )
                 continue
             key = key_node.value
             child = path + (key,)
             position = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
             if key in first_line:
-                result.problems.append(Problem(result.path, *position, field_name(child), f"duplicate field '{key}' (first given on line {first_line[key]}): keep one of the two"))
+                result.problems.append(
+                    Problem(
+                        result.path,
+                        *position,
+                        field_name(child),
+                        f"duplicate field '{key}' (first given on line {first_line[key]}): keep one of the two",
+                    )
+                )
                 continue
             first_line[key] = position[0]
             result.keys[child] = position

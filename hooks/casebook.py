@@ -9,6 +9,7 @@
   `mkdocs serve`, whose live-reload script is added to every page afterwards).
 - on_post_build: build the Pagefind index over the finished HTML.
 """
+
 from __future__ import annotations
 
 import sys

@@ -1,4 +1,5 @@
 """Shared fixtures: the project root, a built site, a local web server and a real browser."""
+
 from __future__ import annotations
 
 import functools
@@ -15,8 +16,12 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--no-first-run",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
 ]
 
 
@@ -25,7 +30,10 @@ def mkdocs_build(site_dir: Path, project: Path = ROOT) -> subprocess.CompletedPr
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     return subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(project / "mkdocs.yml"), "-d", str(site_dir)],
-        cwd=project, capture_output=True, text=True, env=env,
+        cwd=project,
+        capture_output=True,
+        text=True,
+        env=env,
     )
 
 

@@ -1,12 +1,16 @@
-"""The site in a real browser (headless Debian Chromium via Playwright): search, filters, URL state, no outside requests."""
+"""The site in a real browser (headless Debian Chromium via Playwright).
+
+Search, filters, URL state, no outside requests.
+"""
+
 from __future__ import annotations
 
 import re
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-
 from conftest import ROOT
+
 from generator.validate import load_catalogue
 
 CATALOGUE = load_catalogue(ROOT)
@@ -86,7 +90,9 @@ def test_citation_marker_links_to_its_source(page, server):
 def test_filter_only_browsing_does_not_load_the_search_index(page, server):
     page.goto(server + "search/?building-blocks=Competent+workforce")
     wait_for_results(page)
-    expected = [c.name for c in CATALOGUE.cases if any(t.term.id == "competent-workforce" for t in c.tags["building-blocks"])]
+    expected = [
+        c.name for c in CATALOGUE.cases if any(t.term.id == "competent-workforce" for t in c.tags["building-blocks"])
+    ]
     assert page.inner_text("#cb-search-status").startswith(f"{len(expected)} case")
     assert result_titles(page) == expected[:10]  # the first ten, in the catalogue's order
     # Pagefind's code loads when the page opens, ready for typing; its index must not.
@@ -109,7 +115,9 @@ def test_case_page_offers_compare_with(page, server):
     page.goto(server + "cases/salford-together/")
     page.click("text=Compare with other cases")
     page.wait_for_url("**/compare/?cases=salford-together")
-    page.wait_for_function("() => /Choose at least one more case/.test(document.getElementById('cb-compare-status').textContent)")
+    page.wait_for_function(
+        "() => /Choose at least one more case/.test(document.getElementById('cb-compare-status').textContent)"
+    )
     assert page.input_value("#cb-compare-1") == "salford-together"
 
 

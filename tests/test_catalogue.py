@@ -1,9 +1,10 @@
 """The catalogue itself: every case and framework meets the casebook's standard (a failure names the entry)."""
+
 from __future__ import annotations
 
 import pytest
-
 from conftest import ROOT
+
 from generator import citations, schema
 from generator.validate import load_catalogue
 
@@ -11,14 +12,35 @@ CATALOGUE = load_catalogue(ROOT)
 CASE_SCHEMA = schema.case_schema([fw.data for fw in CATALOGUE.frameworks])
 
 REQUIRED_CASES = {
-    "gesundes-kinzigtal", "north-west-london-wsic", "scotland-health-and-social-care-integration", "nuka-system-of-care",
-    "catalunya-shared-ehealth-record", "netherlands-diabetes-bundled-payment", "us-pioneer-acos", "mayo-clinic",
-    "health-network-tennengau", "sociomedical-centre-liebenau", "geros", "croatian-mobile-palliative-care", "casaplus",
-    "onkonetwork", "hungarian-palliative-consult-service", "u-profit", "care-chain-frail-elderly",
-    "better-together-amsterdam-north", "norwegian-learning-networks", "medically-assisted-rehabilitation-bergen",
-    "barcelona-esquerra-aisbe", "badalona-serveis-assistencials", "salford-together", "south-somerset-symphony",
-    "beterketen-a-paediatric-blood-disease", "beterketen-b-allergy-care", "beterketen-c-dizziness-clinic",
-    "beterketen-d-ibd-pathway", "hague-prediabetes-group-consultations",
+    "gesundes-kinzigtal",
+    "north-west-london-wsic",
+    "scotland-health-and-social-care-integration",
+    "nuka-system-of-care",
+    "catalunya-shared-ehealth-record",
+    "netherlands-diabetes-bundled-payment",
+    "us-pioneer-acos",
+    "mayo-clinic",
+    "health-network-tennengau",
+    "sociomedical-centre-liebenau",
+    "geros",
+    "croatian-mobile-palliative-care",
+    "casaplus",
+    "onkonetwork",
+    "hungarian-palliative-consult-service",
+    "u-profit",
+    "care-chain-frail-elderly",
+    "better-together-amsterdam-north",
+    "norwegian-learning-networks",
+    "medically-assisted-rehabilitation-bergen",
+    "barcelona-esquerra-aisbe",
+    "badalona-serveis-assistencials",
+    "salford-together",
+    "south-somerset-symphony",
+    "beterketen-a-paediatric-blood-disease",
+    "beterketen-b-allergy-care",
+    "beterketen-c-dizziness-clinic",
+    "beterketen-d-ibd-pathway",
+    "hague-prediabetes-group-consultations",
 }
 
 
@@ -42,7 +64,13 @@ def test_case_meets_the_standard(case):
     for tags in case.tags.values():
         for tag in tags:
             assert _cited_keys(tag.how) and _cited_keys(tag.how) <= keys, tag.term.id
-    cited = set().union(*(_cited_keys(text) for _, text, sub in schema.strings(case.data, CASE_SCHEMA) if sub.get("x-prose") or sub.get("x-citation")))
+    cited = set().union(
+        *(
+            _cited_keys(text)
+            for _, text, sub in schema.strings(case.data, CASE_SCHEMA)
+            if sub.get("x-prose") or sub.get("x-citation")
+        )
+    )
     assert keys == cited, f"listed but never cited: {keys - cited}"
 
 
@@ -51,13 +79,26 @@ def test_framework_defines_and_cites_every_term(fw):
     keys = {s.key for s in fw.sources}
     assert _cited_keys(fw.description) and _cited_keys(fw.description) <= keys
     for term in fw.terms:
-        assert term.definition.strip() and _cited_keys(term.definition) <= keys and _cited_keys(term.definition), term.id
+        assert term.definition.strip() and _cited_keys(term.definition) <= keys and _cited_keys(term.definition), (
+            term.id
+        )
 
 
 def test_there_are_ten_frameworks_or_more():
     ids = {fw.id for fw in CATALOGUE.frameworks}
-    assert {"building-blocks", "rainbow", "selfie", "mechanisms", "payment-instruments", "key-conditions",
-            "success-factors", "who-lessons", "integration", "cfir", "eric"} <= ids
+    assert {
+        "building-blocks",
+        "rainbow",
+        "selfie",
+        "mechanisms",
+        "payment-instruments",
+        "key-conditions",
+        "success-factors",
+        "who-lessons",
+        "integration",
+        "cfir",
+        "eric",
+    } <= ids
 
 
 def test_selfie_has_six_components_at_three_levels_and_ten_mechanisms():

@@ -1,4 +1,5 @@
 """The contributor's path: scaffold, validate command, GitHub annotations, workflow files."""
+
 from __future__ import annotations
 
 import os
@@ -8,7 +9,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT
 
 CHECK_JSONSCHEMA = Path(sys.executable).parent / "check-jsonschema"
@@ -17,7 +17,10 @@ CHECK_JSONSCHEMA = Path(sys.executable).parent / "check-jsonschema"
 def run_generator(root: Path, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "generator", "--root", str(root), *args],
-        cwd=ROOT, capture_output=True, text=True, env={**os.environ, **(env or {})},
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
     )
 
 
@@ -36,7 +39,10 @@ def test_scaffold_creates_a_commented_case_that_only_lacks_real_content(project)
     assert "slug: my-programme" in text and "name: My programme" in text
     checked = run_generator(project, "validate")
     assert checked.returncode == 1
-    assert checked.stdout.splitlines()[0] == "cases/my-programme.yaml:23:13: countries[0]: 'XX' is not an ISO 3166-1 country code"
+    assert (
+        checked.stdout.splitlines()[0]
+        == "cases/my-programme.yaml:23:13: countries[0]: 'XX' is not an ISO 3166-1 country code"
+    )
 
 
 def test_scaffold_refuses_an_unsafe_or_existing_slug(project):
@@ -50,8 +56,14 @@ def test_validate_prints_every_problem_and_github_annotations(project):
     result = run_generator(project, "validate", env={"GITHUB_ACTIONS": "true"})
     assert result.returncode == 1
     lines = result.stdout.splitlines()
-    assert "cases/duplicate-key.yaml:6:1: status: duplicate field 'status' (first given on line 5): keep one of the two" in lines
-    assert any(line.startswith("::error file=cases/unknown-term-id.yaml,line=7,col=11::building_blocks[0].term:") for line in lines)
+    assert (
+        "cases/duplicate-key.yaml:6:1: status: duplicate field 'status' (first given on line 5): keep one of the two"
+        in lines
+    )
+    assert any(
+        line.startswith("::error file=cases/unknown-term-id.yaml,line=7,col=11::building_blocks[0].term:")
+        for line in lines
+    )
     assert "2 problems found" in result.stderr
     assert "Traceback" not in result.stderr
 
@@ -63,20 +75,28 @@ def test_validate_passes_on_good_files(project):
 
 @pytest.mark.parametrize(
     "schema, files",
-    [("vendor.github-workflows", sorted((ROOT / ".github" / "workflows").glob("*.yml"))),
-     ("vendor.github-issue-forms", sorted((ROOT / ".github" / "ISSUE_TEMPLATE").glob("*.yml")))],
+    [
+        ("vendor.github-workflows", sorted((ROOT / ".github" / "workflows").glob("*.yml"))),
+        ("vendor.github-issue-forms", sorted((ROOT / ".github" / "ISSUE_TEMPLATE").glob("*.yml"))),
+    ],
     ids=["workflows", "issue-forms"],
 )
 def test_github_files_are_valid(schema, files):
     assert files
-    result = subprocess.run([str(CHECK_JSONSCHEMA), "--builtin-schema", schema, *map(str, files)], capture_output=True, text=True)
+    result = subprocess.run(
+        [str(CHECK_JSONSCHEMA), "--builtin-schema", schema, *map(str, files)], capture_output=True, text=True
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_workflow_checker_catches_a_broken_workflow(tmp_path):
     broken = tmp_path / "broken.yml"
     broken.write_text("on: push\njobs:\n  build:\n    steps: nope\n", encoding="utf-8")
-    result = subprocess.run([str(CHECK_JSONSCHEMA), "--builtin-schema", "vendor.github-workflows", str(broken)], capture_output=True, text=True)
+    result = subprocess.run(
+        [str(CHECK_JSONSCHEMA), "--builtin-schema", "vendor.github-workflows", str(broken)],
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode != 0
 
 
@@ -86,11 +106,14 @@ def test_every_case_file_carries_the_schema_modeline():
         assert first == "# yaml-language-server: $schema=../schema/case.schema.json", path.name
 
 
-@pytest.mark.parametrize("remote, expected", [
-    ("https://github.com/casebook-org/casebook.git", "https://github.com/casebook-org/casebook/edit/main/"),
-    ("git@github.com:casebook-org/casebook.git", "https://github.com/casebook-org/casebook/edit/main/"),
-    ("https://gitlab.example.org/x/y.git", None),
-])
+@pytest.mark.parametrize(
+    "remote, expected",
+    [
+        ("https://github.com/casebook-org/casebook.git", "https://github.com/casebook-org/casebook/edit/main/"),
+        ("git@github.com:casebook-org/casebook.git", "https://github.com/casebook-org/casebook/edit/main/"),
+        ("https://gitlab.example.org/x/y.git", None),
+    ],
+)
 def test_edit_link_comes_from_the_checkouts_github_remote(tmp_path, remote, expected):
     from generator import repository
 
@@ -109,5 +132,8 @@ def test_case_page_has_edit_link_and_git_date(tmp_path):
     case.last_changed = dates.get(case.file)
     assert case.last_changed, "case files are committed, so git knows their date"
     page = render.Renderer(catalogue, {"edit_url": "https://github.com/o/r/edit/main/"}).case_page(case)
-    assert '<a href="https://github.com/o/r/edit/main/cases/salford-together.yaml" rel="noopener">Edit this case</a>' in page
+    assert (
+        '<a href="https://github.com/o/r/edit/main/cases/salford-together.yaml" rel="noopener">Edit this case</a>'
+        in page
+    )
     assert f"Last changed {case.last_changed}." in page

@@ -1,4 +1,5 @@
 """Open data: what a researcher downloads parses with real tools and matches the catalogue."""
+
 from __future__ import annotations
 
 import csv
@@ -9,10 +10,10 @@ import bibtexparser
 import jsonschema_rs
 import pytest
 import rispy
-
 from conftest import ROOT
-from generator.validate import load_catalogue
 from test_site import targets
+
+from generator.validate import load_catalogue
 
 CATALOGUE = load_catalogue(ROOT)
 
@@ -43,7 +44,7 @@ def test_cases_csv_round_trips(site):
     with open(site / "cases.csv", newline="", encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
     assert [r["slug"] for r in rows] == [c.slug for c in CATALOGUE.cases]
-    for row, case in zip(rows, CATALOGUE.cases):
+    for row, case in zip(rows, CATALOGUE.cases, strict=True):
         assert row["name"] == case.name
         assert row["countries"].split("; ") == case.countries
         assert row["evidence_grade"] == case.evidence["grade"]
@@ -102,8 +103,17 @@ def test_case_page_has_json_ld_and_cite_box(site, slug):
 
 def test_every_export_is_reachable_from_the_data_page(site):
     linked = targets(site, "data")
-    exports = {"cases.csv", "case-terms.csv", "case-results.csv", "api/cases.json", "api/frameworks.json",
-               "api/sources.bib", "api/sources.ris", "api/sources.csl.json", "schema/case.schema.json"}
+    exports = {
+        "cases.csv",
+        "case-terms.csv",
+        "case-results.csv",
+        "api/cases.json",
+        "api/frameworks.json",
+        "api/sources.bib",
+        "api/sources.ris",
+        "api/sources.csl.json",
+        "schema/case.schema.json",
+    }
     assert exports <= linked
     for path in exports:
         assert (site / path).is_file()
@@ -117,7 +127,13 @@ def test_with_a_public_address_the_sitemap_and_citations_use_it(tmp_path):
 
     out = tmp_path / "site"
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "CASEBOOK_SITE_URL": "https://casebook.example.org/"}
-    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-d", str(out)], cwd=ROOT, capture_output=True, text=True, env=env)
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "-q", "-d", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=env,
+    )
     assert result.returncode == 0, result.stderr
     sitemap = (out / "sitemap.xml").read_text(encoding="utf-8")
     for case in CATALOGUE.cases:

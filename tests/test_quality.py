@@ -1,4 +1,5 @@
 """Quality gates: accessibility (axe-core), keyboard focus, CSP, injection, links, print, reproducible builds."""
+
 from __future__ import annotations
 
 import filecmp
@@ -7,8 +8,8 @@ from urllib.parse import urlsplit
 
 import pytest
 import yaml
-
 from conftest import ROOT, copy_project, mkdocs_build
+
 from generator.validate import load_catalogue
 
 CATALOGUE = load_catalogue(ROOT)
@@ -54,7 +55,8 @@ def test_no_serious_accessibility_violations(browser, server, axe_source, name, 
     context.close()
     serious = [
         f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes'][:3]]}"
-        for v in result["violations"] if v["impact"] in ("serious", "critical")
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
     ]
     assert serious == [], "\n".join(serious)
 
@@ -75,8 +77,10 @@ def test_keyboard_focus_is_always_visible(browser, server, name):
                 el = document.querySelector(`label[for="${el.id}"]:not([hidden])`) || el;  // the visible stand-in
             }
             const style = getComputedStyle(el);
-            const visible = (style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0) || style.boxShadow !== 'none';
-            return {tag: el.tagName, text: (el.innerText || el.value || el.getAttribute('aria-label') || '').slice(0, 40), visible};
+            const visible = (style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0)
+                || style.boxShadow !== 'none';
+            const text = (el.innerText || el.value || el.getAttribute('aria-label') || '').slice(0, 40);
+            return {tag: el.tagName, text, visible};
         }""")
         if focus:
             seen.append(focus)
@@ -89,7 +93,10 @@ def test_keyboard_focus_is_always_visible(browser, server, name):
 @pytest.mark.parametrize("name", list(PAGES))
 def test_pages_satisfy_their_content_security_policy(browser, server, name):
     page = browser.new_page()
-    page.add_init_script("window.__cspViolations = []; document.addEventListener('securitypolicyviolation', e => window.__cspViolations.push(e.violatedDirective + ' ' + e.blockedURI));")
+    page.add_init_script(
+        "window.__cspViolations = []; document.addEventListener('securitypolicyviolation', "
+        "e => window.__cspViolations.push(e.violatedDirective + ' ' + e.blockedURI));"
+    )
     page.goto(server + PAGES[name])
     settle(page)
     violations = page.evaluate("() => window.__cspViolations")
@@ -131,7 +138,9 @@ def test_external_links_are_well_formed_and_open_safely(site):
             assert 'rel="noopener"' in tag.group(0), f"{html.relative_to(site)}: {tag.group(0)}"
 
 
-PAYLOADS = [line for line in (ROOT / "tests" / "xss-payloads.txt").read_text(encoding="utf-8").splitlines() if line.strip()]
+PAYLOADS = [
+    line for line in (ROOT / "tests" / "xss-payloads.txt").read_text(encoding="utf-8").splitlines() if line.strip()
+]
 
 
 def _poisoned_case() -> dict:
@@ -143,34 +152,83 @@ def _poisoned_case() -> dict:
         return f"{payload} [@src]" if prose else payload
 
     return {
-        "slug": "probe", "name": text(False), "also_known_as": [text(False)], "summary": text(),
-        "countries": ["DE"], "region": text(False), "setting": text(False),
-        "health_system": {"type": "mixed", "why": text()}, "start_year": 2001, "start_year_note": text(), "status": "active",
-        "population_served": text(), "target_population": text(), "context": text(), "financing": text(),
+        "slug": "probe",
+        "name": text(False),
+        "also_known_as": [text(False)],
+        "summary": text(),
+        "countries": ["DE"],
+        "region": text(False),
+        "setting": text(False),
+        "health_system": {"type": "mixed", "why": text()},
+        "start_year": 2001,
+        "start_year_note": text(),
+        "status": "active",
+        "population_served": text(),
+        "target_population": text(),
+        "context": text(),
+        "financing": text(),
         "building_blocks": [{"term": "financing-and-incentives", "how": text(), "detail": text()}],
         "payment_instruments": [{"term": "shared-savings", "how": text()}],
         "timeline": [{"year": 2001, "kind": "start", "event": text()}],
-        "results": [{"metric": text(False), "value": text(False), "unit": text(False), "baseline": text(False), "period": text(False),
-                     "direction": "improved", "cite": "[@src]", "note": text(False)}],
-        "evidence": {"grade": "none", "why": text()}, "stage": {"grade": "pilot", "why": text()},
-        "strengths": [text()], "weaknesses": [text()], "barriers": [text()], "facilitators": [text()], "lessons": [text()],
+        "results": [
+            {
+                "metric": text(False),
+                "value": text(False),
+                "unit": text(False),
+                "baseline": text(False),
+                "period": text(False),
+                "direction": "improved",
+                "cite": "[@src]",
+                "note": text(False),
+            }
+        ],
+        "evidence": {"grade": "none", "why": text()},
+        "stage": {"grade": "pilot", "why": text()},
+        "strengths": [text()],
+        "weaknesses": [text()],
+        "barriers": [text()],
+        "facilitators": [text()],
+        "lessons": [text()],
         "related": [{"slug": "gesundes-kinzigtal", "why": text(False)}],
-        "sources": [{"key": "src", "type": "report", "authors": [text(False)], "year": 2020, "title": text(False),
-                     "container": text(False), "publisher": text(False), "note": text(False), "url": "https://example.org/report"}],
+        "sources": [
+            {
+                "key": "src",
+                "type": "report",
+                "authors": [text(False)],
+                "year": 2020,
+                "title": text(False),
+                "container": text(False),
+                "publisher": text(False),
+                "note": text(False),
+                "url": "https://example.org/report",
+            }
+        ],
     }
 
 
 @pytest.fixture(scope="module")
 def poisoned_site(tmp_path_factory):
     project = copy_project(tmp_path_factory.mktemp("poisoned") / "project")
-    (project / "cases" / "probe.yaml").write_text(yaml.safe_dump(_poisoned_case(), allow_unicode=True, sort_keys=False), encoding="utf-8")
+    (project / "cases" / "probe.yaml").write_text(
+        yaml.safe_dump(_poisoned_case(), allow_unicode=True, sort_keys=False), encoding="utf-8"
+    )
     out = project.parent / "site"
     result = mkdocs_build(out, project)
     assert result.returncode == 0, result.stderr
     return out
 
 
-@pytest.mark.parametrize("path", ["cases/probe/", "cases/gesundes-kinzigtal/", "frameworks/payment-instruments/shared-savings/", "cases/", "evidence-map/", "timeline/"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "cases/probe/",
+        "cases/gesundes-kinzigtal/",
+        "frameworks/payment-instruments/shared-savings/",
+        "cases/",
+        "evidence-map/",
+        "timeline/",
+    ],
+)
 def test_injected_markup_is_shown_as_text_and_never_runs(browser, poisoned_site, path):
     import functools
     import http.server
@@ -178,7 +236,9 @@ def test_injected_markup_is_shown_as_text_and_never_runs(browser, poisoned_site,
 
     from conftest import QuietHandler
 
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(poisoned_site)))
+    httpd = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(poisoned_site))
+    )
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     page = browser.new_page()
     dialogs = []
@@ -186,17 +246,27 @@ def test_injected_markup_is_shown_as_text_and_never_runs(browser, poisoned_site,
     page.goto(f"http://127.0.0.1:{httpd.server_address[1]}/{path}")
     page.wait_for_load_state("networkidle")
     injected = page.evaluate("""() => ({
-        scripts: [...document.scripts].filter(s => (!s.type || /javascript|module/.test(s.type)) && /xss/.test(s.textContent)).length,
-        rawDataBlocks: [...document.scripts].filter(s => /json/.test(s.type) && /<|>/.test(s.textContent) && /xss/.test(s.textContent)).length,
-        handlers: [...document.querySelectorAll('*')].filter(el => [...el.attributes].some(a => /^on/i.test(a.name))).length,
+        scripts: [...document.scripts]
+            .filter(s => (!s.type || /javascript|module/.test(s.type)) && /xss/.test(s.textContent)).length,
+        rawDataBlocks: [...document.scripts]
+            .filter(s => /json/.test(s.type) && /<|>/.test(s.textContent) && /xss/.test(s.textContent)).length,
+        handlers: [...document.querySelectorAll('*')]
+            .filter(el => [...el.attributes].some(a => /^on/i.test(a.name))).length,
         iframes: document.querySelectorAll('iframe').length,
-        jsLinks: [...document.querySelectorAll('a[href]')].filter(a => /^javascript:/i.test(a.getAttribute('href'))).length,
+        jsLinks: [...document.querySelectorAll('a[href]')]
+            .filter(a => /^javascript:/i.test(a.getAttribute('href'))).length,
         text: document.body.innerText,
     })""")
     page.close()
     httpd.shutdown()
     assert dialogs == []
-    assert {k: v for k, v in injected.items() if k != "text"} == {"scripts": 0, "rawDataBlocks": 0, "handlers": 0, "iframes": 0, "jsLinks": 0}
+    assert {k: v for k, v in injected.items() if k != "text"} == {
+        "scripts": 0,
+        "rawDataBlocks": 0,
+        "handlers": 0,
+        "iframes": 0,
+        "jsLinks": 0,
+    }
     if path == "cases/probe/":
         assert "<script>alert('xss-script')</script>" in injected["text"]
         assert "{{ 7*7 }}" in injected["text"]
@@ -225,7 +295,9 @@ def test_two_builds_of_one_commit_are_identical(tmp_path):
             if path.read_bytes() != (second / path.relative_to(first)).read_bytes():
                 differences.append(str(path.relative_to(first)))
     assert sorted(d for d in set(differences) if not d.startswith(allowed_prefixes)) == []
-    assert (first / "pagefind" / "pagefind-entry.json").exists() and (second / "pagefind" / "pagefind-entry.json").exists()
+    assert (first / "pagefind" / "pagefind-entry.json").exists() and (
+        second / "pagefind" / "pagefind-entry.json"
+    ).exists()
 
 
 @pytest.mark.parametrize("slug", [c.slug for c in CATALOGUE.cases])
@@ -234,7 +306,10 @@ def test_case_prints_on_at_most_two_a4_pages(browser, server, tmp_path, slug):
     page.goto(server + f"cases/{slug}/")
     page.emulate_media(media="print")
     visible_chrome = page.evaluate("""() => ['.md-header', '.md-sidebar--primary', '.md-footer', '.cb-header-search']
-        .filter(sel => { const el = document.querySelector(sel); return el && getComputedStyle(el).display !== 'none'; })""")
+        .filter(sel => {
+            const el = document.querySelector(sel);
+            return el && getComputedStyle(el).display !== 'none';
+        })""")
     sources_shown = page.locator("#sources").is_visible()
     pdf = page.pdf(format="A4", print_background=False)
     page.close()

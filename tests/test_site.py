@@ -1,4 +1,5 @@
 """The built site: strict build, pages per case and term, links both ways, search index, escaping."""
+
 from __future__ import annotations
 
 import hashlib
@@ -9,8 +10,8 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import pytest
-
 from conftest import ROOT, copy_project, mkdocs_build
+
 from generator.validate import load_catalogue
 
 CATALOGUE = load_catalogue(ROOT)
@@ -74,14 +75,18 @@ def test_case_and_term_pages_link_both_ways(site, slug):
     for tags in case.tags.values():
         for tag in tags:
             assert tag.term.url in case_links, f"{slug} does not link {tag.term.url}"
-            assert f"{case.url}#{tag.anchor}" in targets(site, tag.term.url.rstrip("/")), f"{tag.term.url} does not list {slug}"
+            assert f"{case.url}#{tag.anchor}" in targets(site, tag.term.url.rstrip("/")), (
+                f"{tag.term.url} does not list {slug}"
+            )
             assert tag.anchor in page(site, case.url.rstrip("/")).ids
 
 
 def test_term_pages_list_only_cases_that_use_them(site):
     for fw in CATALOGUE.frameworks:
         for term in fw.terms:
-            listed = {t.split("#")[0] for t in targets(site, term.url.rstrip("/")) if t.startswith("cases/") and "#" in t}
+            listed = {
+                t.split("#")[0] for t in targets(site, term.url.rstrip("/")) if t.startswith("cases/") and "#" in t
+            }
             assert listed == {tag.case.url for tag in term.uses}, term.url
 
 
@@ -105,7 +110,9 @@ def test_internal_links_resolve(site):
             file = site / path / "index.html" if not Path(path).suffix else site / path
             assert file.exists(), f"{html.relative_to(site)} links missing {target}"
             if fragment and file.suffix == ".html":
-                assert fragment in page(site, path.rstrip("/")).ids, f"{html.relative_to(site)} links missing anchor {target}"
+                assert fragment in page(site, path.rstrip("/")).ids, (
+                    f"{html.relative_to(site)} links missing anchor {target}"
+                )
 
 
 def test_search_index_covers_every_case_page(site):
@@ -146,7 +153,11 @@ def _tree_digest(folder: Path) -> str:
     "old, new, expected",
     [
         ("status: active", "status: active\nstatus: ended", r"cases/probe\.yaml:6:1: status: duplicate field 'status'"),
-        ("term: financing-and-incentives", "term: financing", r"cases/probe\.yaml:7:11: building_blocks\[0\]\.term: 'financing' is not a term id"),
+        (
+            "term: financing-and-incentives",
+            "term: financing",
+            r"cases/probe\.yaml:7:11: building_blocks\[0\]\.term: 'financing' is not a term id",
+        ),
         ("name: Probe case\n", "", r"cases/probe\.yaml:1:1: name: required field is missing"),
         ("summary: A probe", "summary: Aim: a probe", r"cases/probe\.yaml:3:\d+: \(file\): YAML syntax error"),
     ],

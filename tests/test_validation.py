@@ -1,4 +1,5 @@
 """Contributor mistakes: each bad file under tests/bad/ must produce exactly the messages in its .expected file."""
+
 from __future__ import annotations
 
 import shutil
@@ -71,5 +72,6 @@ def test_oversized_file_is_refused(tmp_path):
     path.write_text("summary: |\n" + ("  " + "word " * 40 + "\n") * 1200, encoding="utf-8")
     doc = yamlfile.read_yaml(path, "cases/huge.yaml")
     assert [str(p) for p in doc.problems] == [
-        f"cases/huge.yaml:1:1: (file): file is {path.stat().st_size:,} bytes, over the limit of 200,000: split long text or drop what is not about this case"
+        f"cases/huge.yaml:1:1: (file): file is {path.stat().st_size:,} bytes, over the limit of 200,000: "
+        "split long text or drop what is not about this case"
     ]
