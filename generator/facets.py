@@ -24,10 +24,6 @@ def facet_list(catalogue: Catalogue) -> list[dict]:
     ]
 
 
-def _label(described: str) -> str:
-    return described.split(":")[0]
-
-
 def case_facets(case: Case) -> dict[str, list[str]]:
     values = {fw_id: sorted({tag.term.label for tag in tags}) for fw_id, tags in case.tags.items() if tags}
     values["country"] = case.country_names
@@ -35,8 +31,8 @@ def case_facets(case: Case) -> dict[str, list[str]]:
         values["target"] = [schema.TARGET_GROUPS[g].capitalize() for g in case.target_groups]
     if case.health_system:
         values["system"] = [schema.HEALTH_SYSTEMS[case.health_system["type"]].capitalize()]
-    values["evidence"] = [_label(schema.EVIDENCE_GRADES[case.evidence["grade"]])]
-    values["stage"] = [_label(schema.STAGES[case.stage["grade"]])]
+    values["evidence"] = [schema.EVIDENCE_GRADES[case.evidence["grade"]]["label"]]
+    values["stage"] = [schema.STAGES[case.stage["grade"]]["label"]]
     if case.start_year:
         values["decade"] = [f"{case.start_year // 10 * 10}s"]
     return values

@@ -88,6 +88,11 @@ class Framework:
     def label(self) -> str:
         return self.data.get("short_name", self.data["name"])
 
+    @property
+    def role(self) -> str | None:
+        """The part the framework plays on the site (schema.FRAMEWORK_ROLES), if any."""
+        return self.data.get("role")
+
     @cached_property
     def term_by_id(self) -> dict[str, Term]:
         return {t.id: t for t in self.terms}
@@ -182,6 +187,10 @@ class Catalogue:
     @cached_property
     def framework_by_id(self) -> dict[str, Framework]:
         return {f.id: f for f in self.frameworks}
+
+    def framework_with_role(self, role: str) -> Framework | None:
+        """The framework playing `role` (see schema.FRAMEWORK_ROLES), or None if no framework file claims it."""
+        return next((f for f in self.frameworks if f.data.get("role") == role), None)
 
     @cached_property
     def _similarity_index(self) -> tuple[dict[int, tuple[int, frozenset, str | None]], dict[tuple, list[Case]]]:

@@ -387,23 +387,21 @@ class Renderer:
             (name, len(cases), relative(f"map/#country-{code.lower()}", url)) for code, name, cases in self.countries
         ]
         out = [("by-country", "Cases by country", charts.bar_chart("Cases by country", by_country))]
-        for fw_id, title in (
-            ("building-blocks", "Cases by building block"),
-            ("payment-instruments", "Cases by payment instrument"),
-        ):
-            fw = self.catalogue.framework_by_id.get(fw_id)
+        for role in ("how-it-works", "payment"):
+            fw = self.catalogue.framework_with_role(role)
             if fw:
+                fw_id, title = fw.id, f"Cases by {fw.label.lower()}"
                 rows = sorted(
                     ((t.label, len(t.cases), relative(t.url, url)) for t in fw.terms), key=lambda r: (-r[1], r[0])
                 )
                 out.append((fw_id, title, charts.bar_chart(title, rows)))
         grades = [
             (
-                label.split(":")[0],
+                choice["label"],
                 sum(c.evidence["grade"] == grade for c in self.catalogue.cases),
                 relative("cases/", url),
             )
-            for grade, label in schema.EVIDENCE_GRADES.items()
+            for grade, choice in schema.EVIDENCE_GRADES.items()
         ]
         out.append(
             ("by-evidence", "Cases by evidence of effect", charts.bar_chart("Cases by evidence of effect", grades))

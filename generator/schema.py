@@ -43,22 +43,49 @@ PROSE = (
     "Every paragraph cites its source with a marker such as [@stein2016, section 4.1]."
 )
 
+#: Choices with a plain-language label (shown on pages, facets and charts) and what the label means.
+#: The one source of these labels: templates, facets, charts and exports read them from here.
 EVIDENCE_GRADES = {
-    "controlled": "Controlled evaluation: effects measured against a comparison group or region.",
-    "before-after": "Before-after figures: outcomes measured before and after, without a comparison group.",
-    "programme-reported": (
-        "Reported by the programme: figures published by the programme or its funders, not independently evaluated."
-    ),
-    "qualitative": "Qualitative study only: interviews, observation or documents, no outcome figures.",
-    "none": "None reported: the sources give no evidence of effect.",
+    "controlled": {
+        "label": "Controlled evaluation",
+        "description": "effects measured against a comparison group or region.",
+    },
+    "before-after": {
+        "label": "Before-after figures",
+        "description": "outcomes measured before and after, without a comparison group.",
+    },
+    "programme-reported": {
+        "label": "Reported by the programme",
+        "description": "figures published by the programme or its funders, not independently evaluated.",
+    },
+    "qualitative": {
+        "label": "Qualitative study only",
+        "description": "interviews, observation or documents, no outcome figures.",
+    },
+    "none": {"label": "None reported", "description": "the sources give no evidence of effect."},
 }
 
 STAGES = {
-    "pilot": "Pilot: tried in a limited setting or for a limited time.",
-    "scaling": "Scaling: extending beyond its first setting.",
-    "mainstream": "Mainstream: part of routine care or funding.",
-    "ended": "Ended or stalled: stopped, or not taken further.",
+    "pilot": {"label": "Pilot", "description": "tried in a limited setting or for a limited time."},
+    "scaling": {"label": "Scaling", "description": "extending beyond its first setting."},
+    "mainstream": {"label": "Mainstream", "description": "part of routine care or funding."},
+    "ended": {"label": "Ended or stalled", "description": "stopped, or not taken further."},
 }
+
+#: The part a framework plays on the site, set by `role:` in its file: the case page's "How it was paid
+#: for" section and the payment guide read the `payment` framework; "How it works" and the building-block
+#: charts read `how-it-works`; the failures page reads `conditions`.
+FRAMEWORK_ROLES = {
+    "how-it-works": "the framework a case page's 'How it works' section is organised by",
+    "payment": "the payment instruments, shown under 'How it was paid for'",
+    "conditions": "the conditions for success, gathered on the 'What did not work' page",
+}
+
+
+def describe(choices: dict[str, dict]) -> str:
+    """'key: Label, what it means' for each choice, for schema descriptions and the field reference."""
+    return " ".join(f"{key}: {c['label']}, {c['description']}" for key, c in choices.items())
+
 
 STATUSES = {
     "active": "running at the time of the latest source",
@@ -166,7 +193,7 @@ def _grade(description: str, grades: dict[str, str], what: str) -> dict:
         "required": ["grade", "why"],
         "description": description,
         "properties": {
-            "grade": {"enum": list(grades), "description": " ".join(grades.values())},
+            "grade": {"enum": list(grades), "description": describe(grades)},
             "why": _prose(f"One line: why this {what}."),
         },
     }
@@ -399,6 +426,12 @@ def framework_schema() -> dict:
             "short_name": _text("Short name for navigation."),
             "case_field": _text("The case field that tags into this framework.", pattern=r"^[a-z]+(?:_[a-z]+)*$"),
             "order": {"type": "integer", "description": "Position among the frameworks."},
+            "role": {
+                "enum": list(FRAMEWORK_ROLES),
+                "description": "The part the framework plays on the site, if any: "
+                + "; ".join(f"{k}: {v}" for k, v in FRAMEWORK_ROLES.items())
+                + ". At most one framework has each role.",
+            },
             "question": _text("The question this framework helps a reader answer."),
             "description": _prose("What the framework is and where it comes from."),
             "how_to_read": _prose("How to read the framework's layout."),

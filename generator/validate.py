@@ -215,6 +215,7 @@ def check_frameworks(root: Path) -> tuple[list[dict], list[Problem]]:
     problems: list[Problem] = []
     good: list[dict] = []
     fields: dict[str, str] = {}
+    roles: dict[str, str] = {}
     fw_schema = schema.framework_schema()
     fw_validator = jsonschema_rs.validator_for(fw_schema)
     for path in _files(root / "frameworks"):
@@ -247,6 +248,11 @@ def check_frameworks(root: Path) -> tuple[list[dict], list[Problem]]:
                         f"frameworks/{fields[data['case_field']]}.yaml",
                     )
                 fields[data["case_field"]] = data["id"]
+                role = data.get("role")
+                if role in roles:
+                    doc.problem(("role",), f"role '{role}' is already played by frameworks/{roles[role]}.yaml")
+                elif role:
+                    roles[role] = data["id"]
                 axes = data.get("axes")
                 for index, term in enumerate(data["terms"]):
                     if axes and term.get("axis") not in axes:
