@@ -329,6 +329,7 @@ def check_case(
             doc.problem((name,), f"{year} is in the future: give the year it actually happened")
     if isinstance(start, int) and isinstance(end, int) and end < start:
         doc.problem(("end_year",), f"end year {end} is before start year {start}")
+    _check_dates(doc)
     for field, label in term_lists.items():
         seen: set[tuple] = set()
         for index, tag in enumerate(data.get(field) or []):
@@ -349,6 +350,24 @@ def check_case(
                 )
     sources = data.get("sources") if isinstance(data.get("sources"), list) else []
     checker.check_sources(checker.check_prose(sources))
+
+
+def _check_dates(doc: YamlFile) -> None:
+    """Review and search dates are real calendar dates, not in the future (the schema checks only their shape)."""
+    search = doc.data.get("evaluation_search")
+    dates = [(("last_reviewed",), doc.data.get("last_reviewed"))]
+    if isinstance(search, dict):
+        dates.append((("evaluation_search", "searched"), search.get("searched")))
+    for path, text in dates:
+        if not (isinstance(text, str) and re.fullmatch(schema.DATE_PATTERN, text)):
+            continue
+        try:
+            day = datetime.date.fromisoformat(text)
+        except ValueError:
+            doc.problem(path, f"'{text}' is not a date in the calendar: check the month and day")
+            continue
+        if day > datetime.date.today():
+            doc.problem(path, f"{text} is in the future: give the day the check was made")
 
 
 def check_cases(root: Path, frameworks: list[dict]) -> tuple[list[tuple[str, dict]], list[Problem]]:
