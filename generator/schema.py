@@ -26,6 +26,7 @@ URL_PATTERN = r"^https?://[^\s<>\"]+$"
 COUNTRY_PATTERN = r"^[A-Z]{2}$"
 ISBN_PATTERN = r"^(?:97[89]-?)?(?:\d-?){9}[\dX]$"
 DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
+FIELD_PATTERN = r"^[a-z_]+(?:\[\d+\]|\.[a-z_]+)*$"
 
 #: Messages for pattern mismatches, by pattern: what to write instead.
 PATTERN_HINTS = {
@@ -36,6 +37,7 @@ PATTERN_HINTS = {
     COUNTRY_PATTERN: "use a two-letter ISO 3166-1 code in capitals, like 'DE' or 'GB'",
     ISBN_PATTERN: "write the ISBN with digits and hyphens, like '978-83-944034-1-6'",
     DATE_PATTERN: "write the date as YYYY-MM-DD, like '2025-03-12'",
+    FIELD_PATTERN: "name a field as in validator messages, like 'start_year' or 'results[2].value'",
 }
 
 PROSE = (
@@ -64,6 +66,86 @@ EVIDENCE_GRADES = {
     },
     "none": {"label": "None reported", "description": "the sources give no evidence of effect."},
 }
+
+#: How a result's figure was obtained, strongest design first. `grade` is the strongest case evidence grade
+#: (a key of EVIDENCE_GRADES) that a result of this design can support.
+STUDY_DESIGNS = {
+    "randomised-trial": {
+        "label": "Randomised trial",
+        "description": "people or places were assigned by chance to the programme or to usual care, then compared.",
+        "grade": "controlled",
+    },
+    "controlled-before-after": {
+        "label": "Controlled before-after comparison",
+        "description": "change in the programme's group was compared with change in a similar group with usual care.",
+        "grade": "controlled",
+    },
+    "interrupted-time-series": {
+        "label": "Interrupted time series",
+        "description": "a trend measured many times before and after the start, to see whether it changed course.",
+        "grade": "controlled",
+    },
+    "uncontrolled-before-after": {
+        "label": "Before-after, no comparison group",
+        "description": "measured before and after the start, with nothing to show what would have happened anyway.",
+        "grade": "before-after",
+    },
+    "routine-monitoring": {
+        "label": "Routine monitoring data",
+        "description": "figures from records kept for running or paying for care, not gathered for an evaluation.",
+        "grade": "before-after",
+    },
+    "cross-sectional-survey": {
+        "label": "Survey at one point in time",
+        "description": "people were asked once; it shows a state of affairs, not a change.",
+        "grade": "before-after",
+    },
+    "qualitative-interviews": {
+        "label": "Interviews or observation",
+        "description": "what people involved said or were seen to do; no measured effect.",
+        "grade": "qualitative",
+    },
+    "programme-self-report": {
+        "label": "Reported by the programme",
+        "description": "a figure the programme or its funders published, without a stated method.",
+        "grade": "programme-reported",
+    },
+    "not-stated": {
+        "label": "Method not stated",
+        "description": "the source gives the figure but not how it was obtained.",
+        "grade": "programme-reported",
+    },
+}
+
+#: How sure one can be of a result, highest first: in the manner of GRADE, not a formal GRADE rating.
+CERTAINTY_LEVELS = {
+    "high": {"label": "High", "description": "the true effect is very likely close to the figure."},
+    "moderate": {
+        "label": "Moderate",
+        "description": "the true effect is probably close to the figure, but may differ.",
+    },
+    "low": {"label": "Low", "description": "the true effect may be clearly different from the figure."},
+    "very-low": {"label": "Very low", "description": "the figure says little about the true effect."},
+}
+
+#: The fields that say how a result was obtained and how sure one can be of it. A row that has one of them
+#: must have all three; once every case has them, set RESULT_EVIDENCE_REQUIRED to make them required on every row.
+RESULT_EVIDENCE_FIELDS = ["design", "certainty", "certainty_why"]
+RESULT_EVIDENCE_REQUIRED = False
+
+#: What a search for published evaluations of the programme found.
+EVALUATION_OUTCOMES = {
+    "found": {"label": "Found", "description": "at least one published evaluation was found and read."},
+    "none-found": {"label": "None found", "description": "no published evaluation was found."},
+}
+
+
+def grade_supported(designs: Iterable[str]) -> str:
+    """The strongest evidence grade that results of these designs support ('qualitative' when there are none)."""
+    order = list(EVIDENCE_GRADES)
+    ranks = [order.index(STUDY_DESIGNS[d]["grade"]) for d in designs if d in STUDY_DESIGNS]
+    return order[min(ranks, default=order.index("qualitative"))]
+
 
 STAGES = {
     "pilot": {"label": "Pilot", "description": "tried in a limited setting or for a limited time."},
@@ -260,6 +342,48 @@ def case_schema(frameworks: Iterable[dict]) -> dict:
         "start_year_note": _prose("Where sources disagree on the start, say so here."),
         "end_year": {"type": "integer", "minimum": 1900, "description": "Year the programme ended, if it did."},
         "status": {"enum": list(STATUSES), "description": "; ".join(f"{k}: {v}" for k, v in STATUSES.items())},
+        "status_as_of": {
+            "type": "integer",
+            "minimum": 1900,
+            "description": "Year of the latest source that confirms the status.",
+        },
+        "last_reviewed": _text(
+            "Date (YYYY-MM-DD) a person last checked this case's figures and grades against its sources. "
+            "Set it only when you did that check.",
+            pattern=DATE_PATTERN,
+        ),
+        "evaluation_search": {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["searched", "outcome", "note"],
+            "description": "Whether published evaluations of the programme were looked for, and what was found.",
+            "properties": {
+                "searched": _text("Date (YYYY-MM-DD) the search was made.", pattern=DATE_PATTERN),
+                "outcome": {"enum": list(EVALUATION_OUTCOMES), "description": describe(EVALUATION_OUTCOMES)},
+                "note": _prose("What was looked for and what was found."),
+            },
+        },
+        "corrections": {
+            "type": "array",
+            "description": (
+                "Where a cited source is wrong and another source shows it. The field concerned holds the "
+                "corrected value; the wrong statement stays visible here."
+            ),
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["field", "said", "correction"],
+                "properties": {
+                    "field": _text(
+                        "The field the correction concerns, named as in validator messages, like 'start_year' or "
+                        "'results[2].value' (list items count from 0).",
+                        pattern=FIELD_PATTERN,
+                    ),
+                    "said": _prose("What the source says, cited to it."),
+                    "correction": _prose("What is right instead, cited to the source that shows it."),
+                },
+            },
+        },
         "population_served": _prose("How many people the programme serves, with its source."),
         "target_population": _prose("Who the programme is for, with its source."),
         "target_groups": {
@@ -278,7 +402,7 @@ def case_schema(frameworks: Iterable[dict]) -> dict:
             "items": {
                 "type": "object",
                 "additionalProperties": False,
-                "required": ["metric", "value", "cite"],
+                "required": ["metric", "value", "cite"] + (RESULT_EVIDENCE_FIELDS if RESULT_EVIDENCE_REQUIRED else []),
                 "properties": {
                     "metric": _text("What was measured, like 'Hospital days per 1,000 patients'."),
                     "value": {
@@ -297,6 +421,21 @@ def case_schema(frameworks: Iterable[dict]) -> dict:
                     },
                     "cite": _citation("The source of this figure, like [@stein2016, section 4.1]."),
                     "note": _text("Anything a reader needs to interpret the figure."),
+                    "design": {
+                        "enum": list(STUDY_DESIGNS),
+                        "description": "How the figure was obtained. Choices, strongest design first: "
+                        + describe(STUDY_DESIGNS),
+                    },
+                    "certainty": {
+                        "enum": list(CERTAINTY_LEVELS),
+                        "description": "How sure one can be of the figure, in the manner of GRADE (not a formal "
+                        "GRADE rating). " + describe(CERTAINTY_LEVELS),
+                    },
+                    "certainty_why": _prose("One line: why this certainty (design, sample, comparison, who reported)."),
+                },
+                "dependentRequired": {
+                    field: [other for other in RESULT_EVIDENCE_FIELDS if other != field]
+                    for field in RESULT_EVIDENCE_FIELDS
                 },
             },
         },
