@@ -156,25 +156,39 @@ def tags_csv(catalogue: Catalogue) -> str:
     return _csv(["slug", "case", "framework", "term", "term_label", "level", "how", "sources"], rows)
 
 
+#: Columns of case-results.csv, in order: the result fields, between the case and its source keys.
+RESULTS_CSV_COLUMNS = [
+    "slug",
+    "case",
+    "metric",
+    "value",
+    "unit",
+    "baseline",
+    "period",
+    "direction",
+    "design",
+    "certainty",
+    "certainty_why",
+    "sources",
+    "note",
+]
+
+
 def results_csv(catalogue: Catalogue) -> str:
-    """Long format: one row per result figure."""
-    rows = [
-        [
-            case.slug,
-            case.name,
-            r["metric"],
-            r["value"],
-            r.get("unit", ""),
-            r.get("baseline", ""),
-            r.get("period", ""),
-            r.get("direction", ""),
-            _keys(r["cite"]),
-            citations.strip_markers(r.get("note", "")),
-        ]
-        for case in catalogue.cases
-        for r in case.results or []
-    ]
-    return _csv(["slug", "case", "metric", "value", "unit", "baseline", "period", "direction", "sources", "note"], rows)
+    """Long format: one row per result figure, with how it was obtained and how sure one can be of it."""
+    rows = []
+    for case in catalogue.cases:
+        for r in case.results or []:
+            plain = {name: r.get(name, "") for name in RESULTS_CSV_COLUMNS}
+            plain |= {
+                "slug": case.slug,
+                "case": case.name,
+                "certainty_why": citations.strip_markers(r.get("certainty_why", "")),
+                "note": citations.strip_markers(r.get("note", "")),
+                "sources": _keys(r["cite"] + " " + r.get("certainty_why", "")),
+            }
+            rows.append([plain[name] for name in RESULTS_CSV_COLUMNS])
+    return _csv(RESULTS_CSV_COLUMNS, rows)
 
 
 # --- bibliographies -------------------------------------------------------------------------

@@ -11,15 +11,24 @@ from . import schema
 from .model import Case, Catalogue
 
 
+def _labels(choices: dict[str, dict]) -> list[str]:
+    return [choice["label"] for choice in choices.values()]
+
+
 def facet_list(catalogue: Catalogue) -> list[dict]:
-    """Facet ids and labels, in the order the search page shows them."""
+    """Facet ids and labels, in the order the search page shows them.
+
+    A facet with `order` lists its values in that order (strongest evidence first); others alphabetically.
+    """
     return [
         *({"id": fw.id, "label": fw.label} for fw in catalogue.frameworks),
         {"id": "country", "label": "Country"},
         {"id": "target", "label": "Target population"},
         {"id": "system", "label": "Health system"},
-        {"id": "evidence", "label": "Evidence of effect"},
-        {"id": "stage", "label": "Implementation stage"},
+        {"id": "evidence", "label": "Evidence of effect", "order": _labels(schema.EVIDENCE_GRADES)},
+        {"id": "design", "label": "Study design", "order": _labels(schema.STUDY_DESIGNS)},
+        {"id": "certainty", "label": "Certainty", "order": _labels(schema.CERTAINTY_LEVELS)},
+        {"id": "stage", "label": "Implementation stage", "order": _labels(schema.STAGES)},
         {"id": "decade", "label": "Start decade"},
     ]
 
@@ -32,6 +41,11 @@ def case_facets(case: Case) -> dict[str, list[str]]:
     if case.health_system:
         values["system"] = [schema.HEALTH_SYSTEMS[case.health_system["type"]].capitalize()]
     values["evidence"] = [schema.EVIDENCE_GRADES[case.evidence["grade"]]["label"]]
+    rows = case.results or []
+    for field, choices in (("design", schema.STUDY_DESIGNS), ("certainty", schema.CERTAINTY_LEVELS)):
+        used = {row[field] for row in rows if row.get(field)}
+        if used:  # the case's results' values, strongest first
+            values[field] = [choice["label"] for key, choice in choices.items() if key in used]
     values["stage"] = [schema.STAGES[case.stage["grade"]]["label"]]
     if case.start_year:
         values["decade"] = [f"{case.start_year // 10 * 10}s"]
@@ -47,10 +61,13 @@ def facet_file(catalogue: Catalogue) -> dict:
     """
     facets = facet_list(catalogue)
     per_case = [(case, case_facets(case)) for case in catalogue.cases]
-    values = {f["id"]: sorted({v for _, fv in per_case for v in fv.get(f["id"], [])}) for f in facets}
+    values = {}
+    for f in facets:
+        found = {v for _, fv in per_case for v in fv.get(f["id"], [])}
+        values[f["id"]] = [v for v in f["order"] if v in found] if "order" in f else sorted(found)
     index = {fid: {v: i for i, v in enumerate(vals)} for fid, vals in values.items()}
     return {
-        "facets": [{**f, "values": values[f["id"]]} for f in facets],
+        "facets": [{"id": f["id"], "label": f["label"], "values": values[f["id"]]} for f in facets],
         "cases": [
             [case.slug, case.name, [[index[f["id"]][v] for v in fv.get(f["id"], [])] for f in facets]]
             for case, fv in per_case

@@ -21,7 +21,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup, escape
 
-from . import bibliography, charts, citations, exports, facets, schema, worldmap
+from . import bibliography, charts, citations, evidence, exports, facets, schema, worldmap
 from .model import COUNTRIES, Case, Catalogue, Source, Term
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -113,6 +113,7 @@ class Renderer:
         self.env.filters["reference"] = lambda s: bibliography.reference_html(s.data)
         self.env.filters["label"] = lambda s: bibliography.short_label(s.data)
         self.env.filters["target_label"] = lambda group: schema.TARGET_GROUPS[group].capitalize()
+        self.env.filters["long_date"] = evidence.long_date
         self.env.globals.update(
             catalogue=catalogue,
             site=site,
@@ -122,6 +123,10 @@ class Renderer:
             health_systems=schema.HEALTH_SYSTEMS,
             target_groups=schema.TARGET_GROUPS,
             directions=schema.DIRECTIONS,
+            designs=schema.STUDY_DESIGNS,
+            certainty_levels=schema.CERTAINTY_LEVELS,
+            evaluation_outcomes=schema.EVALUATION_OUTCOMES,
+            evidence=evidence,
         )
 
     def page(
@@ -418,10 +423,12 @@ class Renderer:
             events += [{"year": i["year"], "pair": (case, i)} for i in items]
         return sorted(events, key=lambda e: (e["year"], e["pair"][0].name.casefold()))
 
-    def csv_columns(self) -> list[tuple[str, str]]:
+    def csv_columns(self) -> dict[str, list[tuple[str, str]]]:
+        """Each CSV file's columns with what they mean, for the Data page: cases.csv, case-results.csv."""
         described = {
             "slug": "The case's id, also its address: cases/<slug>/.",
             "name": "The programme's name.",
+            "case": "The programme's name.",
             "url": "Address of the case page, relative to the site.",
             "countries": "ISO 3166-1 alpha-2 codes.",
             "country_names": "Country names.",
@@ -442,7 +449,18 @@ class Renderer:
         }
         for fw in self.catalogue.frameworks:
             described[fw.id] = f"Terms of {fw.name} the case shows."
-        return [(name, described[name]) for name in exports.cases_csv_columns(self.catalogue)]
+        result_fields = self.case_schema["properties"]["results"]["items"]["properties"]
+        results = {
+            **described,
+            **{name: sub["description"] for name, sub in result_fields.items()},
+            "sources": "Keys of the sources the figure and its certainty cite (see the BibTeX file).",
+            "note": "Anything a reader needs to interpret the figure, without citation markers.",
+            "certainty_why": "Why this certainty, in one line, without citation markers (their keys are in sources).",
+        }
+        return {
+            "cases.csv": [(name, described[name]) for name in exports.cases_csv_columns(self.catalogue)],
+            "case-results.csv": [(name, results[name]) for name in exports.RESULTS_CSV_COLUMNS],
+        }
 
     def field_reference(self) -> list[dict]:
         """Rows of the field reference, flattened from the case schema."""

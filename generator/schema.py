@@ -423,7 +423,7 @@ def case_schema(frameworks: Iterable[dict]) -> dict:
                     "note": _text("Anything a reader needs to interpret the figure."),
                     "design": {
                         "enum": list(STUDY_DESIGNS),
-                        "description": "How the figure was obtained, strongest design first. "
+                        "description": "How the figure was obtained. Choices, strongest design first: "
                         + describe(STUDY_DESIGNS),
                     },
                     "certainty": {

@@ -80,6 +80,7 @@ class FileChecker:
         self.schema = file_schema
         self.validator = validator  # compiled once per schema: compiling is the slow part
         self.term_lists = term_lists  # case field -> where its term ids are listed
+        self.missing: set[tuple] = set()  # (path, field) already reported as missing
 
     def check_schema(self) -> None:
         errors = list(self.validator.iter_errors(self.doc.data))
@@ -101,6 +102,9 @@ class FileChecker:
                 self.doc.problem(path + (extra,), f"unknown field '{extra}'{hint}", key=True)
         elif kind == "required":
             name = details["property"]
+            if (path, name) in self.missing:  # several dependentRequired rules can ask for the same field
+                return
+            self.missing.add((path, name))
             hint = sub.get("properties", {}).get(name, {}).get("description", "").split(". ")[0].rstrip(".")
             line, column = self.doc.where(path, key=True)
             self.doc.problems.append(
@@ -330,6 +334,8 @@ def check_case(
     if isinstance(start, int) and isinstance(end, int) and end < start:
         doc.problem(("end_year",), f"end year {end} is before start year {start}")
     _check_dates(doc)
+    _check_grade_follows_results(doc)
+    _check_corrections(doc)
     for field, label in term_lists.items():
         seen: set[tuple] = set()
         for index, tag in enumerate(data.get(field) or []):
@@ -368,6 +374,66 @@ def _check_dates(doc: YamlFile) -> None:
             continue
         if day > datetime.date.today():
             doc.problem(path, f"{text} is in the future: give the day the check was made")
+
+
+def _check_grade_follows_results(doc: YamlFile) -> None:
+    """The case's evidence grade claims no more than its strongest result's design supports.
+
+    Judged only when every result row names its design: a row without one cannot be weighed.
+    """
+    evidence = doc.data.get("evidence")
+    rows = doc.data.get("results") if isinstance(doc.data.get("results"), list) else []
+    if not isinstance(evidence, dict) or evidence.get("grade") not in schema.EVIDENCE_GRADES:
+        return
+    designed = [(i, r) for i, r in enumerate(rows) if isinstance(r, dict) and r.get("design") in schema.STUDY_DESIGNS]
+    if len(designed) < len(rows):
+        return
+    order = list(schema.EVIDENCE_GRADES)
+    claimed = evidence["grade"]
+    supported = schema.grade_supported(r["design"] for _, r in designed)
+    if order.index(claimed) >= order.index(supported):
+        return
+    if designed:
+        index, row = min(designed, key=lambda item: list(schema.STUDY_DESIGNS).index(item[1]["design"]))
+        strongest = (
+            f"the strongest result, results[{index}] {_shown(row.get('metric'))}, is "
+            f"'{row['design']}' ({schema.STUDY_DESIGNS[row['design']]['label']}), which"
+        )
+    else:
+        strongest = "the case has no result rows, which"
+    doc.problem(
+        ("evidence", "grade"),
+        f"'{claimed}' ({schema.EVIDENCE_GRADES[claimed]['label']}) claims more than the results show: "
+        f"{strongest} supports at most '{supported}' ({schema.EVIDENCE_GRADES[supported]['label']}); "
+        "lower the grade, or add the result that supports it",
+    )
+
+
+def _has_field(data: Any, name: str) -> bool:
+    """Whether a field named as in validator messages ('results[2].value') exists in the data."""
+    value = data
+    for key, index in re.findall(r"\.?([a-z_]+)|\[(\d+)\]", name):
+        if key and isinstance(value, dict) and key in value:
+            value = value[key]
+        elif index and isinstance(value, list) and int(index) < len(value):
+            value = value[int(index)]
+        else:
+            return False
+    return True
+
+
+def _check_corrections(doc: YamlFile) -> None:
+    """Each correction names a field the case has (the field holds the corrected value)."""
+    for index, item in enumerate(doc.data.get("corrections") or []):
+        name = item.get("field") if isinstance(item, dict) else None
+        if not (isinstance(name, str) and re.fullmatch(schema.FIELD_PATTERN, name)):
+            continue
+        if not _has_field(doc.data, name):
+            doc.problem(
+                ("corrections", index, "field"),
+                f"'{name}' is not a field of this case: name the field that holds the corrected value"
+                f"{_suggest(name, doc.data)}",
+            )
 
 
 def check_cases(root: Path, frameworks: list[dict]) -> tuple[list[tuple[str, dict]], list[Problem]]:
