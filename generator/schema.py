@@ -143,6 +143,11 @@ def _list_of_prose(description: str) -> dict:
     }
 
 
+def _year(description: str) -> dict:
+    """A year: a whole number written in decimal digits (the validator refuses 2010.0 and '0x7DA')."""
+    return {"type": "integer", "minimum": 1900, "description": description, "x-year": True}
+
+
 def _citation(description: str) -> dict:
     return _text(description, pattern=r"^\[@[^\]]+\]$", **{"x-citation": True})
 
@@ -162,11 +167,7 @@ def _source_schema() -> dict:
                 "description": "Authors as 'Family Initials' (like 'Stein KV'), or an organisation's name.",
                 "items": _text("One author."),
             },
-            "year": {
-                "type": "integer",
-                "minimum": 1900,
-                "description": "Year of publication. Leave out if the source gives none.",
-            },
+            "year": _year("Year of publication. Leave out if the source gives none."),
             "title": _text("Title of the document, as published."),
             "container": _text("Journal, series or report the document appeared in."),
             "volume": {"type": ["string", "integer"], "description": "Journal volume."},
@@ -256,9 +257,9 @@ def case_schema(frameworks: Iterable[dict]) -> dict:
                 "why": _prose("One line on the system, with its source."),
             },
         },
-        "start_year": {"type": "integer", "minimum": 1900, "description": "Year the programme started."},
+        "start_year": _year("Year the programme started."),
         "start_year_note": _prose("Where sources disagree on the start, say so here."),
-        "end_year": {"type": "integer", "minimum": 1900, "description": "Year the programme ended, if it did."},
+        "end_year": _year("Year the programme ended, if it did."),
         "status": {"enum": list(STATUSES), "description": "; ".join(f"{k}: {v}" for k, v in STATUSES.items())},
         "population_served": _prose("How many people the programme serves, with its source."),
         "target_population": _prose("Who the programme is for, with its source."),
@@ -311,7 +312,7 @@ def case_schema(frameworks: Iterable[dict]) -> dict:
                 "additionalProperties": False,
                 "required": ["year", "kind", "event"],
                 "properties": {
-                    "year": {"type": "integer", "minimum": 1900, "description": "Year of the event."},
+                    "year": _year("Year of the event."),
                     "kind": {
                         "enum": TIMELINE_KINDS,
                         "description": "Kind of event: " + ", ".join(TIMELINE_KINDS) + ".",
