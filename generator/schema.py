@@ -230,6 +230,7 @@ def case_schema(frameworks: Iterable[dict]) -> dict:
             "description": f"Terms of {fw['name']} this case shows, each with how the case did it.",
             "x-framework": fw["id"],
             "items": _tag_schema(ids, fw["name"]),
+            **({"minItems": fw["case_minimum"]} if fw.get("case_minimum") else {}),
         }
     properties = {
         "slug": _text("The case's id: the file name without '.yaml'.", pattern=SLUG_PATTERN),
@@ -427,6 +428,11 @@ def framework_schema() -> dict:
             "short_name": _text("Short name for navigation."),
             "case_field": _text("The case field that tags into this framework.", pattern=r"^[a-z]+(?:_[a-z]+)*$"),
             "order": {"type": "integer", "description": "Position among the frameworks."},
+            "case_minimum": {
+                "type": "integer",
+                "minimum": 0,
+                "description": "Fewest terms of this framework a case must tag (leave out when a case may tag none).",
+            },
             "role": {
                 "enum": list(FRAMEWORK_ROLES),
                 "description": "The part the framework plays on the site, if any: "

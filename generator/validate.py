@@ -144,6 +144,16 @@ def _first_sentence(description: str) -> str:
     return first[:1].lower() + first[1:]
 
 
+#: How YAML 1.1 writes "not a number" and infinity; case files read them as text, which is no figure either.
+_NOT_A_NUMBER = re.compile(r"[-+]?\.(?:nan|inf)", re.IGNORECASE)
+
+
+def _non_finite(data: Any, path: tuple) -> bool:
+    for part in path:
+        data = data[part]
+    return isinstance(data, float) and not math.isfinite(data)
+
+
 def current_year() -> int:
     return datetime.date.today().year
 
@@ -198,6 +208,8 @@ class FileChecker:
                     f"required field is missing: add '{name}:'{f' ({hint})' if hint else ''}",
                 )
             )
+        elif kind == "type" and value is None and _non_finite(self.doc.data, path):
+            return  # a number too large for JSON: check_values says so
         elif kind == "type" and sub.get("x-year"):
             self.doc.problem(path, f"{_shown(value)} is not a year: write the year as four digits, like 2010")
         elif kind == "type":
@@ -223,6 +235,13 @@ class FileChecker:
             self.doc.problem(path, f"{_shown(value)} is not valid: {hint or 'it must match ' + details['pattern']}")
         elif kind == "minLength":
             self.doc.problem(path, "is empty: write the text, or delete the field")
+        elif kind == "minItems" and len(path) == 1 and path[0] in self.term_lists:
+            label = self.term_lists[path[0]].split(" (")[0]
+            self.doc.problem(
+                path,
+                f"tags {len(value)} term{'s' if len(value) != 1 else ''} of {label}, but a case needs at least "
+                f"{details['limit']}: add each one its sources show, with 'term:' and 'how:'",
+            )
         elif kind == "minItems":
             limit = details["limit"]
             self.doc.problem(path, f"needs at least {limit} item{'s' if limit > 1 else ''}")
@@ -255,13 +274,16 @@ class FileChecker:
             if isinstance(value, str):
                 self._check_text(path, value, sub)
             elif isinstance(value, float) and not math.isfinite(value):
-                self.doc.problem(path, f"{value} is not a usable number: write the figure as it is published")
+                self.doc.problem(path, "the number is too large to store: write the figure as the source gives it")
             elif isinstance(value, float) and sub.get("x-year"):
                 self.doc.problem(path, f"{value!r} is not a year: write the year as four digits, like 2010")
             elif isinstance(value, list):
                 self._check_repeats(path, value)
 
     def _check_text(self, path: tuple, value: str, sub: dict) -> None:
+        if "number" in sub.get("type", ()) and _NOT_A_NUMBER.fullmatch(value.strip()):
+            self.doc.problem(path, f"{_shown(value)} is not a figure: write the figure as the source gives it")
+            return
         if sub.get("type") != "string":
             return
         if value and not _normalised(value):
@@ -363,7 +385,7 @@ class FileChecker:
                             f"{where} cites no source: "
                             f"end it with a marker like [@{known[0] if known else 'key'}, section]",
                         )
-                    elif not _plain(paragraph):
+                    elif not any(char.isalnum() for char in _plain(paragraph)):
                         self.doc.problem(path, f"{where} is only a citation: write what the source says, then cite it")
         return cited
 
@@ -443,70 +465,127 @@ def _read(path: Path, root: Path) -> YamlFile:
 
 
 def check_frameworks(root: Path) -> tuple[list[dict], list[Problem]]:
-    good: list[dict] = []
+    good: list[tuple[YamlFile, dict]] = []
     fields: dict[str, str] = {}
     roles: dict[str, str] = {}
     fw_schema = schema.framework_schema()
     fw_validator = jsonschema_rs.validator_for(fw_schema)
     paths, problems = _files(root / "frameworks", root, "framework")
+    broken: set[str] = set()  # files with problems: links to them are not reported again
     for path in paths:
         doc = _read(path, root)
         if not doc.problems:
             checker = FileChecker(doc, fw_schema, fw_validator, {})
             checker.check_schema()
-            data = doc.data
+            checker.check_values()
             if not doc.problems:
-                if data["id"] != path.stem:
-                    doc.problem(
-                        ("id",), f"id '{data['id']}' differs from the file name '{path.name}': make them the same"
-                    )
-                ids: dict[str, int] = {}
-                for index, term in enumerate(data["terms"]):
-                    if term["id"] in ids:
-                        doc.problem(("terms", index, "id"), f"term id '{term['id']}' is used twice in this framework")
-                    ids[term["id"]] = index
-                for index, term in enumerate(data["terms"]):
-                    parent = term.get("parent")
-                    if parent is not None and parent not in ids:
-                        doc.problem(
-                            ("terms", index, "parent"),
-                            f"parent '{parent}' is not a term of this framework{_suggest(parent, ids)}",
-                        )
-                if data["case_field"] in fields:
-                    doc.problem(
-                        ("case_field",),
-                        f"case field '{data['case_field']}' is already used by "
-                        f"frameworks/{fields[data['case_field']]}.yaml",
-                    )
-                fields[data["case_field"]] = data["id"]
-                role = data.get("role")
-                if role in roles:
-                    doc.problem(("role",), f"role '{role}' is already played by frameworks/{roles[role]}.yaml")
-                elif role:
-                    roles[role] = data["id"]
-                axes = data.get("axes")
-                for index, term in enumerate(data["terms"]):
-                    if axes and term.get("axis") not in axes:
-                        doc.problem(
-                            ("terms", index, "axis"),
-                            f"axis {_shown(term.get('axis'))} is not one of the framework's axes: {', '.join(axes)}",
-                        )
-                checker.check_sources(checker.check_prose(data["sources"]))
+                _check_framework(doc, path, fields, roles)
+                checker.check_sources(checker.check_prose(doc.data["sources"]))
         problems += doc.problems
-        if not doc.problems:
+        if doc.problems:
+            broken.add(path.stem)
+        else:
             good.append((doc, doc.data))
-    problems += _check_crosswalks(good)
+    problems += _check_crosswalks(good, broken)
     return [data for _, data in good], problems
 
 
-def _check_crosswalks(frameworks: list[tuple[YamlFile, dict]]) -> list[Problem]:
-    """Every see_also names an existing term of another framework."""
+def _check_framework(doc: YamlFile, path: Path, fields: dict[str, str], roles: dict[str, str]) -> None:
+    """The rules of one framework file that its schema cannot say, and those shared with the others read so far."""
+    data = doc.data
+    terms = data["terms"]
+    if data["id"] != path.stem:
+        doc.problem(("id",), f"id '{data['id']}' differs from the file name '{path.name}': make them the same")
+    ids: dict[str, int] = {}
+    for index, term in enumerate(terms):
+        if term["id"] in ids:
+            doc.problem(
+                ("terms", index, "id"),
+                f"term id '{term['id']}' is used twice in this framework (first as term {ids[term['id']] + 1})",
+            )
+        else:
+            ids[term["id"]] = index
+    for index, term in enumerate(terms):
+        parent = term.get("parent")
+        if parent is not None and parent not in ids:
+            doc.problem(
+                ("terms", index, "parent"),
+                f"parent '{parent}' is not a term of this framework{_suggest(parent, ids)}",
+            )
+    _check_parent_cycles(doc, terms, ids)
+    if data["case_field"] in fields:
+        doc.problem(
+            ("case_field",),
+            f"case field '{data['case_field']}' is already used by frameworks/{fields[data['case_field']]}.yaml",
+        )
+    fields[data["case_field"]] = data["id"]
+    role = data.get("role")
+    if role in roles:
+        doc.problem(("role",), f"role '{role}' is already played by frameworks/{roles[role]}.yaml")
+    elif role:
+        roles[role] = data["id"]
+    axes = data.get("axes")
+    for index, term in enumerate(terms):
+        if axes and "axis" not in term:
+            doc.problem(("terms", index), f"add 'axis:' with one of the framework's axes: {', '.join(axes)}")
+        elif axes and term["axis"] not in axes:
+            doc.problem(
+                ("terms", index, "axis"),
+                f"axis {_shown(term['axis'])} is not one of the framework's axes: {', '.join(axes)}"
+                f"{_suggest(term['axis'], axes)}",
+            )
+    layout = data.get("layout")
+    if layout == "grid" and not data.get("levels"):
+        doc.problem(("layout",), f"a grid shows terms by level: add 'levels:', like [{', '.join(schema.LEVELS)}]")
+    elif layout == "axis" and not axes:
+        doc.problem(("layout",), "an axis layout places terms along the framework's axes: add 'axes:'")
+    for index, term in enumerate(terms):
+        seen: dict[tuple, int] = {}
+        for link_index, link in enumerate(term.get("see_also", [])):
+            target = (link["framework"], link["term"])
+            if target in seen:
+                doc.problem(
+                    ("terms", index, "see_also", link_index),
+                    f"crosswalk to {target[0]}/{target[1]} is given twice (first as item {seen[target] + 1}): keep one",
+                )
+            seen.setdefault(target, link_index)
+
+
+def _check_parent_cycles(doc: YamlFile, terms: list[dict], ids: dict[str, int]) -> None:
+    """A term may not be its own ancestor: follow each chain of parents once (linear overall)."""
+    parent_of = {term["id"]: term.get("parent") for term in terms}
+    state: dict[str, str] = {}  # id -> "open" while its chain is followed, "done" after
+    for start in parent_of:
+        chain: list[str] = []
+        current: str | None = start
+        while current is not None and current in parent_of and current not in state:
+            state[current] = "open"
+            chain.append(current)
+            current = parent_of[current]
+        if current is not None and state.get(current) == "open":
+            cycle = chain[chain.index(current) :]
+            first = min(cycle, key=ids.__getitem__)
+            loop = cycle[cycle.index(first) :] + cycle[: cycle.index(first)] + [first]
+            doc.problem(
+                ("terms", ids[first], "parent"),
+                f"parents go round in a circle ({' -> '.join(loop)}): a term cannot be its own ancestor; "
+                "remove one 'parent'",
+            )
+        for term_id in chain:
+            state[term_id] = "done"
+
+
+def _check_crosswalks(frameworks: list[tuple[YamlFile, dict]], broken: set[str]) -> list[Problem]:
+    """Every see_also names an existing term of another framework (links into a file that has problems
+    of its own wait until that file is fixed)."""
     terms = {data["id"]: {t["id"] for t in data["terms"]} for _, data in frameworks}
     problems: list[Problem] = []
     for doc, data in frameworks:
         for index, term in enumerate(data["terms"]):
             for link_index, link in enumerate(term.get("see_also", [])):
                 path = ("terms", index, "see_also", link_index)
+                if link["framework"] in broken:
+                    continue
                 if link["framework"] not in terms:
                     doc.problem(
                         path + ("framework",),

@@ -112,7 +112,12 @@ _SYNTAX_HINTS = [
 ]
 
 #: Parser messages that usually mean a line is indented more or less than the fields around it.
-_INDENTATION_SIGNS = ("did not find expected key", "expected <block end>", "mapping values are not allowed")
+_INDENTATION_SIGNS = (
+    "did not find expected key",
+    "did not find expected '-' indicator",
+    "expected <block end>",
+    "mapping values are not allowed",
+)
 
 #: Nesting deeper than this is refused before composing: the deepest real field (a crosswalk's `why`
 #: inside a term inside `terms`) is 4 levels down, and the YAML composer recurses once per level.
@@ -146,7 +151,8 @@ def _character_message(char: str) -> str:
     if char == "\r":
         return "U+000D (CR) on its own is not a line break: save the file with Unix (LF) or Windows (CRLF) line ends"
     name = _CONTROL_NAMES.get(char)
-    return f"{code}{f' ({name})' if name else ''} is a control character, which case files may not contain: delete it"
+    what = f"{code} ({name})" if name else code
+    return f"{what} is a control character, which case and framework files may not contain: delete it"
 
 
 @dataclass
@@ -224,7 +230,9 @@ class _Scan:
         if tag is not None and not (isinstance(event, yaml.ScalarEvent) and tag == "!"):
             shown = "!!" + tag[len(_TAG_PREFIX) :] if tag.startswith(_TAG_PREFIX) else tag
             self._problem(
-                mark, path, f"remove the tag '{shown}': case files use plain text, numbers and lists, without tags"
+                mark,
+                path,
+                f"remove the tag '{shown}': case and framework files hold plain text, numbers and lists, without tags",
             )
             return False
         if isinstance(event, yaml.ScalarEvent):
@@ -235,7 +243,7 @@ class _Scan:
                 mark,
                 path[:MAX_DEPTH],
                 f"lists and fields are nested more than {MAX_DEPTH} levels deep: "
-                "case and framework files need at most 4 (check the indentation and the brackets)",
+                "case and framework files need at most 5 (check the indentation and the brackets)",
             )
             return False
         mapping = isinstance(event, yaml.MappingStartEvent)
@@ -395,24 +403,28 @@ def read_yaml(path: Path, display: str | None = None) -> YamlFile:
     text = _decode(result.path, raw, result.problems)
     if text is None or result.problems:
         return result
+    original = text
     bad = list(_FORBIDDEN.finditer(text))
     if bad:  # the parser refuses most of these characters: read a copy without them to name their fields
-        text = _FORBIDDEN.sub(lambda m: " " * len(m.group()), text)
-    scan = _Scan(result, text, [m.start() for m in bad[:_MAX_CHARACTER_PROBLEMS]])
+        text = _FORBIDDEN.sub("", text)
+    shown = bad[:_MAX_CHARACTER_PROBLEMS]
+    # where each character would be in the copy: its offset less the characters removed before it
+    spots = [match.start() - sum(len(m.group()) for m in bad[:number]) for number, match in enumerate(shown)]
+    scan = _Scan(result, text, spots)
     error = scan.run()
-    for match in bad[:_MAX_CHARACTER_PROBLEMS]:
-        line, column = _position(text, match.start())
+    for match, spot in zip(shown, spots, strict=True):
+        line, column = _position(original, match.start())
         result.problems.append(
             Problem(
                 result.path,
                 line,
                 column,
-                field_name(scan.fields.get(match.start(), ())),
+                field_name(scan.fields.get(spot, ())),
                 _character_message(match.group()[0]),
             )
         )
     if len(bad) > _MAX_CHARACTER_PROBLEMS:
-        line, column = _position(text, bad[_MAX_CHARACTER_PROBLEMS].start())
+        line, column = _position(original, bad[_MAX_CHARACTER_PROBLEMS].start())
         result.problems.append(
             Problem(
                 result.path, line, column, "", f"{len(bad) - _MAX_CHARACTER_PROBLEMS:,} more such characters follow"

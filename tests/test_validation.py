@@ -13,6 +13,7 @@ from generator.validate import check_cases, check_frameworks, load_catalogue
 
 ROOT = Path(__file__).resolve().parent.parent
 BAD = sorted((ROOT / "tests" / "bad").glob("*.yaml"))
+BAD_FRAMEWORKS = sorted((ROOT / "tests" / "bad-frameworks").glob("*.yaml"))
 
 
 def project_with(tmp_path: Path, *case_files: Path) -> Path:
@@ -34,6 +35,20 @@ def test_bad_file_gives_its_exact_messages(bad_file, tmp_path):
     frameworks, problems = check_frameworks(root)
     assert problems == []
     _, problems = check_cases(root, frameworks)
+    expected = bad_file.with_suffix(".expected").read_text(encoding="utf-8").splitlines()
+    assert [str(p) for p in sorted(problems)] == expected
+
+
+def test_framework_corpus_is_substantial():
+    assert len(BAD_FRAMEWORKS) >= 20
+
+
+@pytest.mark.parametrize("bad_file", BAD_FRAMEWORKS, ids=[p.stem for p in BAD_FRAMEWORKS])
+def test_bad_framework_file_gives_its_exact_messages(bad_file, tmp_path):
+    """Framework files are checked together: each bad one joins a copy of the real frameworks."""
+    shutil.copytree(ROOT / "frameworks", tmp_path / "frameworks")
+    shutil.copy(bad_file, tmp_path / "frameworks" / bad_file.name)
+    _, problems = check_frameworks(tmp_path)
     expected = bad_file.with_suffix(".expected").read_text(encoding="utf-8").splitlines()
     assert [str(p) for p in sorted(problems)] == expected
 
