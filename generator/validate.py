@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import Any
 
 import jsonschema_rs
-import yaml
 
 from . import citations, model, schema
 from .model import COUNTRIES
@@ -29,7 +28,6 @@ from .problems import Problem, ValidationFailed
 from .yamlfile import (
     NOT_REGULAR_MESSAGE,
     SYMLINK_MESSAGE,
-    StrictLoader,
     YamlFile,
     field_name,
     read_yaml,
@@ -78,11 +76,23 @@ def _shown(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "...'"
 
 
+class _Visible(dict):
+    """For str.translate: deletes invisible characters (formats such as zero-width joiners, controls),
+    keeps the rest. Each character's category is looked up once, then cached."""
+
+    def __missing__(self, code: int) -> str | None:
+        char = chr(code)
+        self[code] = kept = None if unicodedata.category(char) in ("Cf", "Cc") else char
+        return kept
+
+
+_VISIBLE = _Visible()
+
+
 def _normalised(text: str) -> str:
     """Text as a reader sees it: NFKC, without invisible characters (zero-width joiners, soft hyphens...),
     spaces collapsed, case folded. Two names equal this way look the same on a page."""
-    visible = "".join(c for c in unicodedata.normalize("NFKC", text) if unicodedata.category(c) not in ("Cf", "Cc"))
-    return " ".join(visible.casefold().split())
+    return " ".join(unicodedata.normalize("NFKC", text).translate(_VISIBLE).casefold().split())
 
 
 def _values(value: Any, sub: dict, path: tuple = ()):
@@ -101,9 +111,9 @@ def _values(value: Any, sub: dict, path: tuple = ()):
 def _template_placeholders() -> dict[tuple, str]:
     """The text the case template (`make new`) fills in, by field (list positions as '*'): a case file
     still holding one of these has a placeholder left in. Commented-out examples are not placeholders."""
-    text = (Path(__file__).parent / "templates" / "case-template.yaml").read_text(encoding="utf-8")
+    template = read_yaml(Path(__file__).parent / "templates" / "case-template.yaml")
     found: dict[tuple, str] = {}
-    for path, value, _ in _values(yaml.load(text, Loader=StrictLoader), {}):
+    for path, value, _ in _values(template.data, {}):
         if isinstance(value, str) and "__" not in value:
             found[tuple("*" if isinstance(part, int) else part for part in path)] = value
     return found
@@ -143,6 +153,9 @@ def _first_sentence(description: str) -> str:
     first = description.split(". ")[0].rstrip(".")
     return first[:1].lower() + first[1:]
 
+
+#: A letter or digit: prose needs at least one besides its citation markers.
+_WORD = re.compile(r"[^\W_]")
 
 #: How YAML 1.1 writes "not a number" and infinity; case files read them as text, which is no figure either.
 _NOT_A_NUMBER = re.compile(r"[-+]?\.(?:nan|inf)", re.IGNORECASE)
@@ -286,7 +299,7 @@ class FileChecker:
             return
         if sub.get("type") != "string":
             return
-        if value and not _normalised(value):
+        if value and (not value.strip() or (not value.isascii() and not _normalised(value))):
             self.doc.problem(path, "holds only spaces or invisible characters: write the text, or delete the field")
             return
         if sub.get("pattern") == schema.DATE_PATTERN and re.fullmatch(schema.DATE_PATTERN, value):
@@ -302,20 +315,26 @@ class FileChecker:
         if not self.placeholders or not isinstance(self.doc.data, dict):
             return
         reported = {p.field for p in self.doc.problems}
+        _, locators = _placeholder_citations()
         subs: dict[tuple, dict] = {}
         for path, value, sub in _values(self.doc.data, self.schema):
             subs[path] = sub
-            generic = tuple("*" if isinstance(part, int) else part for part in path)
-            placeholder = self.placeholders.get(generic)
-            if isinstance(value, str) and sub.get("type") == "string" and field_name(path) not in reported:
-                if placeholder and _plain(placeholder) and _plain(value) == _plain(placeholder):
+            if not isinstance(value, str) or sub.get("type") != "string":
+                continue
+            placeholder = self.placeholders.get(tuple("*" if isinstance(part, int) else part for part in path))
+            if placeholder and _plain(placeholder) and _plain(value) == _plain(placeholder):
+                if field_name(path) not in reported:
                     parent = subs.get(path[:-1], {}) if isinstance(path[-1], int) else {}
                     what = _first_sentence(parent.get("description") or sub.get("description", "your own text"))
                     self.doc.problem(
                         path, f"{_shown(value)} is the template's placeholder: replace this with the real one ({what})"
                     )
-                elif "[@" in value and (sub.get("x-prose") or sub.get("x-citation")):
-                    self._check_placeholder_locators(path, value)
+            elif (
+                (sub.get("x-prose") or sub.get("x-citation"))
+                and any(locator in value for locator in locators)
+                and field_name(path) not in reported
+            ):
+                self._check_placeholder_locators(path, value)
 
     def _check_placeholder_locators(self, path: tuple, text: str) -> None:
         _, locators = _placeholder_citations()
@@ -385,7 +404,7 @@ class FileChecker:
                             f"{where} cites no source: "
                             f"end it with a marker like [@{known[0] if known else 'key'}, section]",
                         )
-                    elif not any(char.isalnum() for char in _plain(paragraph)):
+                    elif not _WORD.search(citations.MARKER.sub("", paragraph)):
                         self.doc.problem(path, f"{where} is only a citation: write what the source says, then cite it")
         return cited
 

@@ -9,6 +9,7 @@ with a map from each value's path to its line and column.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import stat
@@ -27,11 +28,8 @@ _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class StrictLoader(_BaseLoader):  # type: ignore[misc, valid-type]
-    """Safe loader with YAML 1.2-like scalars: only true/false are booleans, numbers are decimal, dates stay text.
-
-    Aliases, merge keys, repeated keys, tags and keys that are not text are refused by `_scan` before
-    this loader composes the file, so it never meets them.
-    """
+    """The parser (the C one where available) with YAML 1.2-like scalars: only true/false are booleans,
+    numbers are decimal, dates stay text. `read_yaml` reads its events and builds the data itself."""
 
 
 #: Plain scalars read as something other than text. YAML 1.1 also reads `0x7DA`, `0o3732`, `33:30`
@@ -43,7 +41,7 @@ _RESOLVERS = [
     ("tag:yaml.org,2002:int", r"^-?(?:0|[1-9][0-9]*)$", list("-0123456789")),
     (
         "tag:yaml.org,2002:float",
-        r"^-?(?:0|[1-9][0-9]*)(?:\.[0-9]+(?:[eE][-+]?[0-9]+)?|[eE][-+]?[0-9]+)$",
+        r"^-?(?:0|[1-9][0-9]*)\.[0-9]+(?:[eE][-+]?[0-9]+)?$",
         list("-0123456789"),
     ),
 ]
@@ -58,12 +56,17 @@ class _Resolver(yaml.resolver.BaseResolver):
     yaml_implicit_resolvers = StrictLoader.yaml_implicit_resolvers
 
 
+@functools.lru_cache(maxsize=4096)
+def _plain_kind(value: str) -> str:
+    """The tag a plain (unquoted) scalar resolves to; field names repeat, so each is resolved once."""
+    return _Resolver().resolve(yaml.ScalarNode, value, (True, False))
+
+
 @dataclass
 class YamlFile:
     path: str
     data: Any = None
-    node: Any = None
-    #: where each value starts, by path (1-based line and column); filled when first needed
+    #: where each value starts, by path (1-based line and column)
     values: dict[tuple, tuple[int, int]] = field(default_factory=dict)
     #: where each mapping key starts, by the path of its value
     keys: dict[tuple, tuple[int, int]] = field(default_factory=dict)
@@ -71,8 +74,6 @@ class YamlFile:
 
     def where(self, path: tuple, key: bool = False) -> tuple[int, int]:
         """Line and column of the value at `path` (or of its key), else of the nearest parent."""
-        if not self.values and self.node is not None:
-            _walk(self.node, (), self)  # positions are only needed to report a problem
         table = self.keys if key else self.values
         while path:
             if path in table:
@@ -162,16 +163,19 @@ class _Frame:
     path: tuple
     mapping: bool
     column: int
+    value: Any = None  # the dict or list being filled
     key: Any = None  # the key whose value comes next (mappings), or the next index (lists)
     expect_key: bool = True
     keys: dict = field(default_factory=dict)  # key -> line first given (mappings)
 
 
 class _Scan:
-    """One linear pass over the parser's events, before anything is composed or constructed.
+    """Reads a file in one linear pass over the parser's events, building its data without recursion.
 
-    It bounds nesting (the composer recurses), refuses tags, aliases, merge keys, repeated keys and
-    keys that are not text, and remembers which field each position of the file belongs to.
+    PyYAML's composer and constructor recurse once per level of nesting (the C composer overflows the
+    stack at about 30,000 nested '['), and accept tags, aliases and keys that are not text. This pass
+    bounds nesting, refuses tags, aliases, merge keys, repeated keys and keys that are not text, notes
+    where each value and key starts, and which field each position of the file belongs to.
     """
 
     def __init__(self, doc: YamlFile, text: str, spots: list[int]):
@@ -180,6 +184,8 @@ class _Scan:
         self.spots = sorted(spots)  # character offsets whose field is wanted
         self.fields: dict[int, tuple] = {}
         self.last: tuple = ()
+        self.data: Any = None
+        self.documents = 0
 
     def run(self) -> yaml.MarkedYAMLError | None:
         loader = StrictLoader(self.text)
@@ -210,6 +216,14 @@ class _Scan:
             self.stack.pop()
             self._after_value()
             return True
+        if isinstance(event, yaml.DocumentStartEvent):
+            self.documents += 1
+            if self.documents > 1:
+                self._problem(
+                    event.start_mark, (), "a second document starts here ('---'): a file holds one case or framework"
+                )
+                return False
+            return True
         if not isinstance(event, (yaml.ScalarEvent, yaml.AliasEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent)):
             return True
         top = self.stack[-1] if self.stack else None
@@ -235,7 +249,9 @@ class _Scan:
                 f"remove the tag '{shown}': case and framework files hold plain text, numbers and lists, without tags",
             )
             return False
+        self.doc.values[path] = (mark.line + 1, mark.column + 1)
         if isinstance(event, yaml.ScalarEvent):
+            self._attach(top, _scalar(event))
             self._after_value()
             return True
         if len(self.stack) >= MAX_DEPTH:
@@ -247,8 +263,18 @@ class _Scan:
             )
             return False
         mapping = isinstance(event, yaml.MappingStartEvent)
-        self.stack.append(_Frame(path, mapping, mark.column, key=None if mapping else 0))
+        container: dict | list = {} if mapping else []
+        self._attach(top, container)
+        self.stack.append(_Frame(path, mapping, mark.column, container, key=None if mapping else 0))
         return True
+
+    def _attach(self, top: _Frame | None, value: Any) -> None:
+        if top is None:
+            self.data = value
+        elif top.mapping:
+            top.value[top.key] = value
+        else:
+            top.value.append(value)
 
     def _key(self, event, top: _Frame) -> bool:
         mark = event.start_mark
@@ -256,7 +282,7 @@ class _Scan:
             self._problem(mark, top.path, "a field name must be plain text, not a list, a group of fields or an alias")
             return False
         plain = event.implicit[0] and event.tag is None
-        kind = _Resolver().resolve(yaml.ScalarNode, event.value, (True, False)) if plain else None
+        kind = _plain_kind(event.value) if plain else None
         if plain and event.value == "<<":
             self._problem(mark, top.path, "merge keys ('<<') and aliases are not allowed: write the fields out in full")
             return False
@@ -323,6 +349,24 @@ class _Scan:
                 hint = f"{hint}; or {indentation}" if hint else indentation
         message = f"YAML syntax error: {what}" + (f" ({hint})" if hint else "")
         return Problem(self.doc.path, line, column, field_name(self.last), message)
+
+
+_CONVERT = {
+    "tag:yaml.org,2002:null": lambda text: None,
+    "tag:yaml.org,2002:bool": lambda text: text == "true",
+    "tag:yaml.org,2002:int": int,
+    "tag:yaml.org,2002:float": float,
+}
+
+
+def _scalar(event: yaml.ScalarEvent) -> Any:
+    """The value of a scalar: quoted text stays text; a plain one is read by StrictLoader's rules."""
+    if not event.implicit[0] or event.tag is not None:
+        return event.value
+    convert = _CONVERT.get(_plain_kind(event.value))
+    if convert is None or len(event.value) > 30:  # a number of 30 digits is no figure: keep the text
+        return event.value
+    return convert(event.value)
 
 
 def _decode(path: str, raw: bytes, problems: list[Problem]) -> str | None:
@@ -434,38 +478,15 @@ def read_yaml(path: Path, display: str | None = None) -> YamlFile:
         result.problems.append(scan.syntax_problem(error))
     if result.problems:
         return result
-    loader = StrictLoader(text)
-    try:
-        node = loader.get_single_node()
-        if node is None:
-            if text.strip():
-                message = (
-                    "the file holds only comments: write the fields below them "
-                    "('make new SLUG=my-programme' writes a template)"
-                )
-            else:
-                message = "the file is empty"
-            result.problems.append(Problem(result.path, 1, 1, "", message))
-            return result
-        result.data, result.node = loader.construct_document(node), node
-    except yaml.MarkedYAMLError as err:
-        result.problems.append(scan.syntax_problem(err))
-    except yaml.YAMLError as err:
-        result.problems.append(Problem(result.path, 1, 1, "", f"YAML error: {err}"))
-    finally:
-        loader.dispose()
+    if () not in result.values:
+        if text.strip():
+            message = (
+                "the file holds only comments: write the fields below them "
+                "('make new SLUG=my-programme' writes a template)"
+            )
+        else:
+            message = "the file is empty"
+        result.problems.append(Problem(result.path, 1, 1, "", message))
+        return result
+    result.data = scan.data
     return result
-
-
-def _walk(node: yaml.Node, path: tuple, result: YamlFile) -> None:
-    """Record where each value starts (the scan has refused aliases, repeated keys and odd keys)."""
-    stack = [(node, path)]
-    while stack:
-        node, path = stack.pop()
-        result.values[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
-        if isinstance(node, yaml.SequenceNode):
-            stack.extend((item, path + (index,)) for index, item in enumerate(node.value))
-        elif isinstance(node, yaml.MappingNode):
-            for key_node, value_node in node.value:
-                result.keys[path + (key_node.value,)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-                stack.append((value_node, path + (key_node.value,)))
