@@ -189,6 +189,9 @@ class FileChecker:
         self.term_lists = term_lists  # case field -> where its term ids are listed
         self.frameworks = frameworks or {}  # case field -> framework data
         self.placeholders = placeholders or {}  # field (list positions as '*') -> the template's text
+        #: False when a framework file has problems: an unknown top-level field may tag into it, so one
+        #: that is not a near miss of a known field is let be
+        self.all_frameworks_read = True
 
     def check_schema(self) -> None:
         errors = list(self.validator.iter_errors(self.doc.data))
@@ -206,7 +209,10 @@ class FileChecker:
         if kind == "additionalProperties":
             allowed = list(sub.get("properties", {}))
             for extra in details["unexpected"]:
-                hint = _suggest(extra, allowed) or "; allowed here: " + ", ".join(allowed)
+                close = _suggest(extra, allowed)
+                if not path and not close and not self.all_frameworks_read:
+                    continue  # it may tag into a framework file that has problems of its own
+                hint = close or "; allowed here: " + ", ".join(allowed)
                 self.doc.problem(path + (extra,), f"unknown field '{extra}'{hint}", key=True)
         elif kind == "required":
             name = details["property"]
@@ -633,8 +639,10 @@ def check_case(
     levelled: dict[str, list[str]],
     frameworks: dict[str, dict] | None = None,
     reserved: dict[str, str] | None = None,
+    all_frameworks_read: bool = True,
 ) -> None:
     checker = FileChecker(doc, case_schema, validator, term_lists, frameworks, _template_placeholders())
+    checker.all_frameworks_read = all_frameworks_read
     checker.check_schema()
     checker.check_values()
     data = doc.data
@@ -712,7 +720,11 @@ def reserved_slugs(root: Path) -> dict[str, str]:
     return reserved
 
 
-def check_cases(root: Path, frameworks: list[dict]) -> tuple[list[tuple[str, dict]], list[Problem]]:
+def check_cases(
+    root: Path, frameworks: list[dict], all_frameworks_read: bool = True
+) -> tuple[list[tuple[str, dict]], list[Problem]]:
+    """Check every case file against the frameworks. When some framework files have problems, the cases
+    are still checked against the others, and fields that may tag into an unread framework are let be."""
     case_schema = schema.case_schema(frameworks)
     validator = jsonschema_rs.validator_for(case_schema)
     term_lists = {fw["case_field"]: f"{fw['name']} (see frameworks/{fw['id']}.yaml)" for fw in frameworks}
@@ -724,7 +736,9 @@ def check_cases(root: Path, frameworks: list[dict]) -> tuple[list[tuple[str, dic
     for path in paths:
         doc = _read(path, root)
         if not doc.problems:
-            check_case(doc, path.stem, case_schema, validator, term_lists, levelled, by_field, reserved)
+            check_case(
+                doc, path.stem, case_schema, validator, term_lists, levelled, by_field, reserved, all_frameworks_read
+            )
         docs.append((path, doc))
     slugs = {path.stem for path, _ in docs}
     names: dict[str, str] = {}
@@ -752,10 +766,8 @@ def check_cases(root: Path, frameworks: list[dict]) -> tuple[list[tuple[str, dic
 
 def load_catalogue(root: Path) -> model.Catalogue:
     """Validate everything under `root`; return the catalogue or raise ValidationFailed."""
-    frameworks, problems = check_frameworks(root)
-    if problems:  # cases are checked against the frameworks: fix those first
-        raise ValidationFailed(problems)
-    cases, problems = check_cases(root, frameworks)
-    if problems:
-        raise ValidationFailed(problems)
+    frameworks, framework_problems = check_frameworks(root)
+    cases, problems = check_cases(root, frameworks, all_frameworks_read=not framework_problems)
+    if framework_problems or problems:
+        raise ValidationFailed(framework_problems + problems)
     return model.build(cases, frameworks)

@@ -213,3 +213,27 @@ def test_checks_take_linear_time_on_100_kb_inputs(tmp_path, text):
     _, problems = check_cases(root, frameworks)
     assert time.perf_counter() - started < 1.0
     assert any(p.path == "cases/hostile.yaml" for p in problems)
+
+
+def test_reserved_slugs_cover_every_other_page_the_generator_writes_under_cases():
+    """A case page cases/<slug>.md must never replace a page the generator writes there itself."""
+    from generator.render import Renderer
+    from generator.validate import reserved_slugs
+
+    catalogue = load_catalogue(ROOT)
+    pages = Renderer(catalogue, {}).pages()
+    others = {
+        path.removeprefix("cases/").removesuffix(".md")
+        for path in pages
+        if path.startswith("cases/") and path.removeprefix("cases/").removesuffix(".md") not in catalogue.case_by_slug
+    }
+    assert others and others <= set(reserved_slugs(ROOT))
+
+
+def test_a_broken_framework_does_not_hide_the_cases_problems(tmp_path):
+    root = project_with(tmp_path, ROOT / "tests" / "bad" / "misspelt-field.yaml")
+    path = root / "frameworks" / "mechanisms.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("\nterms:\n", "\nterms:\n   - broken\n  -", 1))
+    with pytest.raises(ValidationFailed) as failed:
+        load_catalogue(root)
+    assert {p.path for p in failed.value.problems} == {"frameworks/mechanisms.yaml", "cases/misspelt-field.yaml"}
