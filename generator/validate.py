@@ -124,16 +124,17 @@ def _plain(text: str) -> str:
     return _normalised(citations.MARKER.sub("", text))
 
 
-def _placeholder_citations() -> tuple[set[str], set[str]]:
-    """Source keys and locators the template's example citations use, like [@key, section]."""
-    keys, locators = set(), set()
-    for text in _template_placeholders().values():
-        for marker in citations.markers(text) if "[@" in text else ():
-            for cite in marker.cites:
-                keys.add(cite.key)
-                if cite.locator:
-                    locators.add(cite.locator)
-    return keys, locators
+@functools.cache
+def _placeholder_locators() -> frozenset[str]:
+    """The locators of the template's example citations, like 'section' in [@key, section]. (Its source
+    key, 'key', is a placeholder where the source is listed.)"""
+    return frozenset(
+        cite.locator
+        for text in _template_placeholders().values()
+        for marker in citations.markers(text)
+        for cite in marker.cites
+        if cite.locator
+    )
 
 
 def _nested_marker(text: str) -> bool:
@@ -182,6 +183,7 @@ class FileChecker:
         term_lists: dict[str, str],
         frameworks: dict[str, dict] | None = None,
         placeholders: dict[tuple, str] | None = None,
+        all_frameworks_read: bool = True,
     ):
         self.doc = doc
         self.schema = file_schema
@@ -191,7 +193,7 @@ class FileChecker:
         self.placeholders = placeholders or {}  # field (list positions as '*') -> the template's text
         #: False when a framework file has problems: an unknown top-level field may tag into it, so one
         #: that is not a near miss of a known field is let be
-        self.all_frameworks_read = True
+        self.all_frameworks_read = all_frameworks_read
 
     def check_schema(self) -> None:
         errors = list(self.validator.iter_errors(self.doc.data))
@@ -321,7 +323,7 @@ class FileChecker:
         if not self.placeholders or not isinstance(self.doc.data, dict):
             return
         reported = {p.field for p in self.doc.problems}
-        _, locators = _placeholder_citations()
+        locators = _placeholder_locators()
         subs: dict[tuple, dict] = {}
         for path, value, sub in _values(self.doc.data, self.schema):
             subs[path] = sub
@@ -343,7 +345,7 @@ class FileChecker:
                 self._check_placeholder_locators(path, value)
 
     def _check_placeholder_locators(self, path: tuple, text: str) -> None:
-        _, locators = _placeholder_citations()
+        locators = _placeholder_locators()
         for marker in citations.markers(text):
             left = [cite.locator for cite in marker.cites if cite.locator in locators]
             if left:
@@ -641,8 +643,9 @@ def check_case(
     reserved: dict[str, str] | None = None,
     all_frameworks_read: bool = True,
 ) -> None:
-    checker = FileChecker(doc, case_schema, validator, term_lists, frameworks, _template_placeholders())
-    checker.all_frameworks_read = all_frameworks_read
+    checker = FileChecker(
+        doc, case_schema, validator, term_lists, frameworks, _template_placeholders(), all_frameworks_read
+    )
     checker.check_schema()
     checker.check_values()
     data = doc.data
