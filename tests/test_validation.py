@@ -237,3 +237,13 @@ def test_a_broken_framework_does_not_hide_the_cases_problems(tmp_path):
     with pytest.raises(ValidationFailed) as failed:
         load_catalogue(root)
     assert {p.path for p in failed.value.problems} == {"frameworks/mechanisms.yaml", "cases/misspelt-field.yaml"}
+
+
+def test_a_problem_is_always_one_line_and_annotations_are_escaped():
+    from generator.problems import Problem
+
+    problem = Problem("cases/a,b:c\n.yaml", 3, 7, "name", "'x\r\n::error::y \u202e\x1b' is 100% wrong")
+    assert str(problem) == "cases/a,b:c\\n.yaml:3:7: name: 'x\\r\\n::error::y \\u202e\\x1b' is 100% wrong"
+    assert problem.github_annotation() == (
+        "::error file=cases/a%2Cb%3Ac\\n.yaml,line=3,col=7::name: 'x\\r\\n::error::y \\u202e\\x1b' is 100%25 wrong"
+    )
