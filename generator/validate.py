@@ -72,8 +72,9 @@ def _suggest(word: str, choices: Iterable[str]) -> str:
 
 
 def _shown(value: Any) -> str:
-    text = repr(value) if not isinstance(value, str) else f"'{value}'"
-    return text if len(text) <= 60 else text[:57] + "...'"
+    """A value as Python's repr writes it (line breaks and other controls as escapes), cut at 60 characters."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:56] + "..." + text[-1]
 
 
 class _Visible(dict):
