@@ -378,7 +378,7 @@ class FileChecker:
 
     def check_prose(self, sources: list[dict]) -> set[str]:
         """Every prose paragraph cites; every cited key is a listed source. Returns the keys cited."""
-        known = [s.get("key") for s in sources if isinstance(s, dict)]
+        known = [s["key"] for s in sources if isinstance(s, dict) and isinstance(s.get("key"), str)]
         cited: set[str] = set()
         for path, text, sub in schema.strings(self.doc.data, self.schema):
             if not (sub.get("x-prose") or sub.get("x-citation")):
