@@ -28,7 +28,7 @@ validate: $(VENV)/installed
 	$(PY) -m generator validate
 
 new: $(VENV)/installed
-	$(PY) -m generator new $(SLUG)
+	$(PY) -m generator new "$(SLUG)" $(if $(NAME),--name "$(NAME)")
 
 schema: $(VENV)/installed
 	$(PY) -m generator schema

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from . import schema, site
 from .problems import ValidationFailed
-from .validate import load_catalogue
+from .validate import load_catalogue, reserved_slugs
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -27,7 +27,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
         count = len(failed.problems)
         print(
             f"\n{count} problem{'s' if count != 1 else ''} found. "
-            "Fix each at the line and column given; the site was not built.",
+            "Fix each at the line and column given, then run 'make validate' again.",
             file=sys.stderr,
         )
         return 1
@@ -51,11 +51,22 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 def cmd_new(args: argparse.Namespace) -> int:
     slug = args.slug or ""
+    if not slug:
+        print(
+            "Give the new case's slug (its file name, from the programme's name): "
+            "make new SLUG=my-programme (or: python -m generator new my-programme)",
+            file=sys.stderr,
+        )
+        return 2
     if not re.fullmatch(schema.SLUG_PATTERN, slug):
         print(f"'{slug}' is not a usable slug: {schema.PATTERN_HINTS[schema.SLUG_PATTERN]}", file=sys.stderr)
         return 2
+    reserved = reserved_slugs(args.root)
+    if slug in reserved:
+        print(f"'{slug}' is taken by {reserved[slug]}: choose another slug, like '{slug}-programme'", file=sys.stderr)
+        return 2
     target = args.root / "cases" / f"{slug}.yaml"
-    if target.exists():
+    if target.exists() or target.is_symlink():
         print(f"{target.relative_to(args.root)} already exists: edit it instead", file=sys.stderr)
         return 1
     template = (Path(__file__).parent / "templates" / "case-template.yaml").read_text(encoding="utf-8")

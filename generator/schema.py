@@ -225,6 +225,11 @@ def _list_of_prose(description: str) -> dict:
     }
 
 
+def _year(description: str) -> dict:
+    """A year: a whole number written in decimal digits (the validator refuses 2010.0 and '0x7DA')."""
+    return {"type": "integer", "minimum": 1900, "description": description, "x-year": True}
+
+
 def _citation(description: str) -> dict:
     return _text(description, pattern=r"^\[@[^\]]+\]$", **{"x-citation": True})
 
@@ -244,11 +249,7 @@ def _source_schema() -> dict:
                 "description": "Authors as 'Family Initials' (like 'Stein KV'), or an organisation's name.",
                 "items": _text("One author."),
             },
-            "year": {
-                "type": "integer",
-                "minimum": 1900,
-                "description": "Year of publication. Leave out if the source gives none.",
-            },
+            "year": _year("Year of publication. Leave out if the source gives none."),
             "title": _text("Title of the document, as published."),
             "container": _text("Journal, series or report the document appeared in."),
             "volume": {"type": ["string", "integer"], "description": "Journal volume."},
@@ -311,6 +312,7 @@ def case_schema(frameworks: Iterable[dict]) -> dict:
             "description": f"Terms of {fw['name']} this case shows, each with how the case did it.",
             "x-framework": fw["id"],
             "items": _tag_schema(ids, fw["name"]),
+            **({"minItems": fw["case_minimum"]} if fw.get("case_minimum") else {}),
         }
     properties = {
         "slug": _text("The case's id: the file name without '.yaml'.", pattern=SLUG_PATTERN),
@@ -338,9 +340,9 @@ def case_schema(frameworks: Iterable[dict]) -> dict:
                 "why": _prose("One line on the system, with its source."),
             },
         },
-        "start_year": {"type": "integer", "minimum": 1900, "description": "Year the programme started."},
+        "start_year": _year("Year the programme started."),
         "start_year_note": _prose("Where sources disagree on the start, say so here."),
-        "end_year": {"type": "integer", "minimum": 1900, "description": "Year the programme ended, if it did."},
+        "end_year": _year("Year the programme ended, if it did."),
         "status": {"enum": list(STATUSES), "description": "; ".join(f"{k}: {v}" for k, v in STATUSES.items())},
         "status_as_of": {
             "type": "integer",
@@ -450,7 +452,7 @@ def case_schema(frameworks: Iterable[dict]) -> dict:
                 "additionalProperties": False,
                 "required": ["year", "kind", "event"],
                 "properties": {
-                    "year": {"type": "integer", "minimum": 1900, "description": "Year of the event."},
+                    "year": _year("Year of the event."),
                     "kind": {
                         "enum": TIMELINE_KINDS,
                         "description": "Kind of event: " + ", ".join(TIMELINE_KINDS) + ".",
@@ -565,6 +567,11 @@ def framework_schema() -> dict:
             "short_name": _text("Short name for navigation."),
             "case_field": _text("The case field that tags into this framework.", pattern=r"^[a-z]+(?:_[a-z]+)*$"),
             "order": {"type": "integer", "description": "Position among the frameworks."},
+            "case_minimum": {
+                "type": "integer",
+                "minimum": 0,
+                "description": "Fewest terms of this framework a case must tag (leave out when a case may tag none).",
+            },
             "role": {
                 "enum": list(FRAMEWORK_ROLES),
                 "description": "The part the framework plays on the site, if any: "

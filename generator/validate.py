@@ -11,7 +11,11 @@ from __future__ import annotations
 
 import datetime
 import difflib
+import functools
+import math
 import re
+import stat
+import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -21,7 +25,13 @@ import jsonschema_rs
 from . import citations, model, schema
 from .model import COUNTRIES
 from .problems import Problem, ValidationFailed
-from .yamlfile import YamlFile, field_name, read_yaml
+from .yamlfile import (
+    NOT_REGULAR_MESSAGE,
+    SYMLINK_MESSAGE,
+    YamlFile,
+    field_name,
+    read_yaml,
+)
 
 TYPE_WORDS = {
     "string": "text",
@@ -62,8 +72,101 @@ def _suggest(word: str, choices: Iterable[str]) -> str:
 
 
 def _shown(value: Any) -> str:
-    text = repr(value) if not isinstance(value, str) else f"'{value}'"
-    return text if len(text) <= 60 else text[:57] + "...'"
+    """A value as Python's repr writes it (line breaks and other controls as escapes), cut at 60 characters."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:56] + "..." + text[-1]
+
+
+class _Visible(dict):
+    """For str.translate: deletes invisible characters (formats such as zero-width joiners, controls),
+    keeps the rest. Each character's category is looked up once, then cached."""
+
+    def __missing__(self, code: int) -> str | None:
+        char = chr(code)
+        self[code] = kept = None if unicodedata.category(char) in ("Cf", "Cc") else char
+        return kept
+
+
+_VISIBLE = _Visible()
+
+
+def _normalised(text: str) -> str:
+    """Text as a reader sees it: NFKC, without invisible characters (zero-width joiners, soft hyphens...),
+    spaces collapsed, case folded. Two names equal this way look the same on a page."""
+    return " ".join(unicodedata.normalize("NFKC", text).translate(_VISIBLE).casefold().split())
+
+
+def _values(value: Any, sub: dict, path: tuple = ()):
+    """Yield (path, value, subschema) for every value, following the schema alongside the data."""
+    yield path, value, sub
+    if isinstance(value, dict):
+        props = sub.get("properties", {})
+        for key, item in value.items():
+            yield from _values(item, props.get(key, {}), path + (key,))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _values(item, sub.get("items", {}), path + (index,))
+
+
+@functools.cache
+def _template_placeholders() -> dict[tuple, str]:
+    """The text the case template (`make new`) fills in, by field (list positions as '*'): a case file
+    still holding one of these has a placeholder left in. Commented-out examples are not placeholders."""
+    template = read_yaml(Path(__file__).parent / "templates" / "case-template.yaml")
+    found: dict[tuple, str] = {}
+    for path, value, _ in _values(template.data, {}):
+        if isinstance(value, str) and "__" not in value:
+            found[tuple("*" if isinstance(part, int) else part for part in path)] = value
+    return found
+
+
+def _plain(text: str) -> str:
+    """Normalised text without its citation markers, to compare texts that differ only in their sources."""
+    return _normalised(citations.MARKER.sub("", text))
+
+
+@functools.cache
+def _placeholder_locators() -> frozenset[str]:
+    """The locators of the template's example citations, like 'section' in [@key, section]. (Its source
+    key, 'key', is a placeholder where the source is listed.)"""
+    return frozenset(
+        cite.locator
+        for text in _template_placeholders().values()
+        for marker in citations.markers(text)
+        for cite in marker.cites
+        if cite.locator
+    )
+
+
+def _nested_marker(text: str) -> bool:
+    """True when a citation marker opens inside another one, like [@a, see [@b]] (one linear pass)."""
+    inside = False
+    for index, char in enumerate(text):
+        if char == "[":
+            if inside and text.startswith("@", index + 1):
+                return True
+            inside = inside or text.startswith("@", index + 1)
+        elif char == "]":
+            inside = False
+    return False
+
+
+def _first_sentence(description: str) -> str:
+    first = description.split(". ")[0].rstrip(".")
+    return first[:1].lower() + first[1:]
+
+
+#: A letter or digit: prose needs at least one besides its citation markers.
+_WORD = re.compile(r"[^\W_]")
+
+#: How YAML 1.1 writes "not a number" and infinity; case files read them as text, which is no figure either.
+_NOT_A_NUMBER = re.compile(r"[-+]?\.(?:nan|inf)", re.IGNORECASE)
+
+
+def _non_finite(data: Any, path: tuple) -> bool:
+    for part in path:
+        data = data[part]
+    return isinstance(data, float) and not math.isfinite(data)
 
 
 def current_year() -> int:
@@ -74,13 +177,25 @@ class FileChecker:
     """Checks one parsed file against a JSON Schema, then the rules of prose and citations."""
 
     def __init__(
-        self, doc: YamlFile, file_schema: dict, validator: jsonschema_rs.Validator, term_lists: dict[str, str]
+        self,
+        doc: YamlFile,
+        file_schema: dict,
+        validator: jsonschema_rs.Validator,
+        term_lists: dict[str, str],
+        frameworks: dict[str, dict] | None = None,
+        placeholders: dict[tuple, str] | None = None,
+        all_frameworks_read: bool = True,
     ):
         self.doc = doc
         self.schema = file_schema
         self.validator = validator  # compiled once per schema: compiling is the slow part
         self.term_lists = term_lists  # case field -> where its term ids are listed
         self.missing: set[tuple] = set()  # (path, field) already reported as missing
+        self.frameworks = frameworks or {}  # case field -> framework data
+        self.placeholders = placeholders or {}  # field (list positions as '*') -> the template's text
+        #: False when a framework file has problems: an unknown top-level field may tag into it, so one
+        #: that is not a near miss of a known field is let be
+        self.all_frameworks_read = all_frameworks_read
 
     def check_schema(self) -> None:
         errors = list(self.validator.iter_errors(self.doc.data))
@@ -98,7 +213,10 @@ class FileChecker:
         if kind == "additionalProperties":
             allowed = list(sub.get("properties", {}))
             for extra in details["unexpected"]:
-                hint = _suggest(extra, allowed) or "; allowed here: " + ", ".join(allowed)
+                close = _suggest(extra, allowed)
+                if not path and not close and not self.all_frameworks_read:
+                    continue  # it may tag into a framework file that has problems of its own
+                hint = close or "; allowed here: " + ", ".join(allowed)
                 self.doc.problem(path + (extra,), f"unknown field '{extra}'{hint}", key=True)
         elif kind == "required":
             name = details["property"]
@@ -116,6 +234,10 @@ class FileChecker:
                     f"required field is missing: add '{name}:'{f' ({hint})' if hint else ''}",
                 )
             )
+        elif kind == "type" and value is None and _non_finite(self.doc.data, path):
+            return  # a number too large for JSON: check_values says so
+        elif kind == "type" and sub.get("x-year"):
+            self.doc.problem(path, f"{_shown(value)} is not a year: write the year as four digits, like 2010")
         elif kind == "type":
             words = " or ".join(TYPE_WORDS[w] for w in details["types"])
             self.doc.problem(path, f"should be {words}, not {TYPE_WORDS[_type_of(value)]} ({_shown(value)})")
@@ -123,9 +245,8 @@ class FileChecker:
             choices = [str(c) for c in details["options"]]
             field = path[0] if path else ""
             if field in self.term_lists and path[-1] == "term":
-                self.doc.problem(
-                    path, f"'{value}' is not a term id of {self.term_lists[field]}{_suggest(value, choices)}"
-                )
+                hint = _suggest(value, choices) or self._terms_about(field, value)
+                self.doc.problem(path, f"{_shown(value)} is not a term id of {self.term_lists[field]}{hint}")
             else:
                 guess = _suggest(value, choices).removeprefix("; ")
                 self.doc.problem(
@@ -140,6 +261,13 @@ class FileChecker:
             self.doc.problem(path, f"{_shown(value)} is not valid: {hint or 'it must match ' + details['pattern']}")
         elif kind == "minLength":
             self.doc.problem(path, "is empty: write the text, or delete the field")
+        elif kind == "minItems" and len(path) == 1 and path[0] in self.term_lists:
+            label = self.term_lists[path[0]].split(" (")[0]
+            self.doc.problem(
+                path,
+                f"tags {len(value)} term{'s' if len(value) != 1 else ''} of {label}, but a case needs at least "
+                f"{details['limit']}: add each one its sources show, with 'term:' and 'how:'",
+            )
         elif kind == "minItems":
             limit = details["limit"]
             self.doc.problem(path, f"needs at least {limit} item{'s' if limit > 1 else ''}")
@@ -148,9 +276,113 @@ class FileChecker:
         else:
             self.doc.problem(path, error.message)
 
+    def _terms_about(self, field: str, value: Any) -> str:
+        """Terms whose label or definition shares the most words with an unknown id, and where all are listed."""
+        framework = self.frameworks.get(field)
+        if framework is None:
+            return ""
+        words = {w[:5] for w in re.findall(r"[a-z]{3,}", str(value).lower())}
+        scored = []
+        for term in framework["terms"]:
+            label = set(re.findall(r"[a-z]{3,}", term["label"].lower()))
+            text = set(re.findall(r"[a-z]{3,}", _plain(term["definition"])))
+            score = 2 * len(words & {w[:5] for w in label}) + len(words & {w[:5] for w in text})
+            if score:
+                scored.append((-score, term["id"], term["label"]))
+        close = ", ".join(f"'{term_id}' ({label})" for _, term_id, label in sorted(scored)[:3])
+        listed = f"every term is listed on the site at frameworks/{framework['id']}/"
+        return f"; terms about it: {close}; {listed}" if close else f"; {listed}"
+
+    def check_values(self) -> None:
+        """Rules every value follows, whatever its field: text is more than spaces, a list names each
+        thing once, years are years, dates are real dates, the template's placeholders are replaced."""
+        for path, value, sub in _values(self.doc.data, self.schema):
+            if isinstance(value, str):
+                self._check_text(path, value, sub)
+            elif isinstance(value, float) and not math.isfinite(value):
+                self.doc.problem(path, "the number is too large to store: write the figure as the source gives it")
+            elif isinstance(value, float) and sub.get("x-year"):
+                self.doc.problem(path, f"{value!r} is not a year: write the year as four digits, like 2010")
+            elif isinstance(value, list):
+                self._check_repeats(path, value)
+
+    def _check_text(self, path: tuple, value: str, sub: dict) -> None:
+        if "number" in sub.get("type", ()) and _NOT_A_NUMBER.fullmatch(value.strip()):
+            self.doc.problem(path, f"{_shown(value)} is not a figure: write the figure as the source gives it")
+            return
+        if sub.get("type") != "string":
+            return
+        if value and (not value.strip() or (not value.isascii() and not _normalised(value))):
+            self.doc.problem(path, "holds only spaces or invisible characters: write the text, or delete the field")
+            return
+        if sub.get("pattern") == schema.DATE_PATTERN and re.fullmatch(schema.DATE_PATTERN, value):
+            try:
+                datetime.date.fromisoformat(value)
+            except ValueError:
+                self.doc.problem(
+                    path, f"{_shown(value)} is not a real date: {schema.PATTERN_HINTS[schema.DATE_PATTERN]}"
+                )
+
+    def check_placeholders(self) -> None:
+        """Text still as the case template (`make new`) wrote it, in fields with no other problem."""
+        if not self.placeholders or not isinstance(self.doc.data, dict):
+            return
+        reported = {p.field for p in self.doc.problems}
+        locators = _placeholder_locators()
+        subs: dict[tuple, dict] = {}
+        for path, value, sub in _values(self.doc.data, self.schema):
+            subs[path] = sub
+            if not isinstance(value, str) or sub.get("type") != "string":
+                continue
+            placeholder = self.placeholders.get(tuple("*" if isinstance(part, int) else part for part in path))
+            if placeholder and _plain(placeholder) and _plain(value) == _plain(placeholder):
+                if field_name(path) not in reported:
+                    parent = subs.get(path[:-1], {}) if isinstance(path[-1], int) else {}
+                    what = _first_sentence(parent.get("description") or sub.get("description", "your own text"))
+                    self.doc.problem(
+                        path, f"{_shown(value)} is the template's placeholder: replace this with the real one ({what})"
+                    )
+            elif (
+                (sub.get("x-prose") or sub.get("x-citation"))
+                and any(locator in value for locator in locators)
+                and field_name(path) not in reported
+            ):
+                self._check_placeholder_locators(path, value)
+
+    def _check_placeholder_locators(self, path: tuple, text: str) -> None:
+        locators = _placeholder_locators()
+        for marker in citations.markers(text):
+            left = [cite.locator for cite in marker.cites if cite.locator in locators]
+            if left:
+                self.doc.problem(
+                    path,
+                    f"'{left[0]}' in {text[marker.start : marker.end]} is the template's placeholder: "
+                    "replace it with where in the source the fact is, like 'section 4.1' or 'p. 12'",
+                )
+                return
+
+    def _check_repeats(self, path: tuple, items: list) -> None:
+        first: dict[Any, int] = {}
+        repeats: dict[Any, list[int]] = {}
+        for index, item in enumerate(items):
+            if isinstance(item, (dict, list)):
+                return  # lists of groups have their own rules (a term tagged twice, a source key used twice)
+            key = (type(item).__name__, _normalised(item) if isinstance(item, str) else item)
+            if key in first:
+                repeats.setdefault(key, []).append(index)
+            else:
+                first[key] = index
+        for key, indexes in repeats.items():
+            times = len(indexes) + 1
+            self.doc.problem(
+                path + (indexes[0],),
+                f"{_shown(items[indexes[0]])} is listed {'twice' if times == 2 else f'{times:,} times'} "
+                f"(first as item {first[key] + 1}): keep it once",
+            )
+
     def check_prose(self, sources: list[dict]) -> set[str]:
         """Every prose paragraph cites; every cited key is a listed source. Returns the keys cited."""
-        known = [s.get("key") for s in sources if isinstance(s, dict)]
+        known = [s["key"] for s in sources if isinstance(s, dict) and isinstance(s.get("key"), str)]
         cited: set[str] = set()
         for path, text, sub in schema.strings(self.doc.data, self.schema):
             if not (sub.get("x-prose") or sub.get("x-citation")):
@@ -158,7 +390,14 @@ class FileChecker:
             try:
                 found = citations.markers(text)
             except citations.MarkerError as err:
-                self.doc.problem(path, str(err))
+                if _nested_marker(text):
+                    message = (
+                        "a citation marker is inside another one: close the first with ']' before "
+                        "the next '[@', or cite both in one marker, like [@a, p. 2; @b]"
+                    )
+                else:
+                    message = str(err)
+                self.doc.problem(path, message)
                 continue
             for marker in found:
                 for cite in marker.cites:
@@ -171,13 +410,15 @@ class FileChecker:
                         )
             if sub.get("x-prose"):
                 for number, paragraph in enumerate(citations.paragraphs(text), 1):
+                    where = f"paragraph {number}" if "\n" in text.strip() else "this text"
                     if not citations.MARKER.search(paragraph):
-                        where = f"paragraph {number}" if "\n" in text.strip() else "this text"
                         self.doc.problem(
                             path,
                             f"{where} cites no source: "
                             f"end it with a marker like [@{known[0] if known else 'key'}, section]",
                         )
+                    elif not _WORD.search(citations.MARKER.sub("", paragraph)):
+                        self.doc.problem(path, f"{where} is only a citation: write what the source says, then cite it")
         return cited
 
     def check_sources(self, cited: set[str]) -> None:
@@ -202,8 +443,48 @@ class FileChecker:
                 self.doc.problem(("sources", index, "year"), f"{year} is in the future")
 
 
-def _files(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.glob("*.yaml") if not p.name.startswith("_")) + sorted(folder.glob("*.yml"))
+def _files(folder: Path, root: Path, what: str) -> tuple[list[Path], list[Problem]]:
+    """The data files of `folder`, and a problem for every other entry: nothing there is skipped silently.
+
+    A file is read only when it is a regular file named *.yaml (or *.yml, read and then reported) and
+    not starting with '_'; symbolic links are never followed. Hidden entries other than *.yaml, like
+    `.DS_Store` or an editor's swap file, are ignored.
+    """
+    files: list[Path] = []
+    problems: list[Problem] = []
+
+    def refuse(path: Path, message: str) -> None:
+        problems.append(Problem(str(path.relative_to(root)), 1, 1, "", message))
+
+    for path in sorted(folder.iterdir()) if folder.is_dir() else []:
+        name = path.name
+        lower = name.lower()
+        is_yaml = lower.endswith((".yaml", ".yml"))
+        if name.startswith(".") and not is_yaml:
+            continue
+        mode = path.lstat().st_mode
+        if stat.S_ISLNK(mode):
+            refuse(path, SYMLINK_MESSAGE)
+        elif stat.S_ISDIR(mode):
+            refuse(path, f"folders inside {folder.name}/ are not read: put {what} files directly in {folder.name}/")
+        elif not stat.S_ISREG(mode):
+            refuse(path, NOT_REGULAR_MESSAGE)
+        elif not is_yaml:
+            refuse(
+                path,
+                f"'{name}' is not read: {folder.name}/ holds only {what} files named <id>.yaml; move it elsewhere",
+            )
+        elif name.startswith(("_", ".")):
+            refuse(
+                path,
+                f"'{name}' is not read, as its name starts with '{name[0]}': "
+                f"rename it to <id>.yaml, or keep the draft outside {folder.name}/",
+            )
+        elif not name.endswith((".yaml", ".yml")):
+            refuse(path, f"'{name}' is not read: rename it to end in '.yaml' (lowercase)")
+        else:
+            files.append(path)
+    return files, problems
 
 
 def _read(path: Path, root: Path) -> YamlFile:
@@ -216,70 +497,127 @@ def _read(path: Path, root: Path) -> YamlFile:
 
 
 def check_frameworks(root: Path) -> tuple[list[dict], list[Problem]]:
-    problems: list[Problem] = []
-    good: list[dict] = []
+    good: list[tuple[YamlFile, dict]] = []
     fields: dict[str, str] = {}
     roles: dict[str, str] = {}
     fw_schema = schema.framework_schema()
     fw_validator = jsonschema_rs.validator_for(fw_schema)
-    for path in _files(root / "frameworks"):
+    paths, problems = _files(root / "frameworks", root, "framework")
+    broken: set[str] = set()  # files with problems: links to them are not reported again
+    for path in paths:
         doc = _read(path, root)
         if not doc.problems:
             checker = FileChecker(doc, fw_schema, fw_validator, {})
             checker.check_schema()
-            data = doc.data
+            checker.check_values()
             if not doc.problems:
-                if data["id"] != path.stem:
-                    doc.problem(
-                        ("id",), f"id '{data['id']}' differs from the file name '{path.name}': make them the same"
-                    )
-                ids: dict[str, int] = {}
-                for index, term in enumerate(data["terms"]):
-                    if term["id"] in ids:
-                        doc.problem(("terms", index, "id"), f"term id '{term['id']}' is used twice in this framework")
-                    ids[term["id"]] = index
-                for index, term in enumerate(data["terms"]):
-                    parent = term.get("parent")
-                    if parent is not None and parent not in ids:
-                        doc.problem(
-                            ("terms", index, "parent"),
-                            f"parent '{parent}' is not a term of this framework{_suggest(parent, ids)}",
-                        )
-                if data["case_field"] in fields:
-                    doc.problem(
-                        ("case_field",),
-                        f"case field '{data['case_field']}' is already used by "
-                        f"frameworks/{fields[data['case_field']]}.yaml",
-                    )
-                fields[data["case_field"]] = data["id"]
-                role = data.get("role")
-                if role in roles:
-                    doc.problem(("role",), f"role '{role}' is already played by frameworks/{roles[role]}.yaml")
-                elif role:
-                    roles[role] = data["id"]
-                axes = data.get("axes")
-                for index, term in enumerate(data["terms"]):
-                    if axes and term.get("axis") not in axes:
-                        doc.problem(
-                            ("terms", index, "axis"),
-                            f"axis {_shown(term.get('axis'))} is not one of the framework's axes: {', '.join(axes)}",
-                        )
-                checker.check_sources(checker.check_prose(data["sources"]))
+                _check_framework(doc, path, fields, roles)
+                checker.check_sources(checker.check_prose(doc.data["sources"]))
         problems += doc.problems
-        if not doc.problems:
+        if doc.problems:
+            broken.add(path.stem)
+        else:
             good.append((doc, doc.data))
-    problems += _check_crosswalks(good)
+    problems += _check_crosswalks(good, broken)
     return [data for _, data in good], problems
 
 
-def _check_crosswalks(frameworks: list[tuple[YamlFile, dict]]) -> list[Problem]:
-    """Every see_also names an existing term of another framework."""
+def _check_framework(doc: YamlFile, path: Path, fields: dict[str, str], roles: dict[str, str]) -> None:
+    """The rules of one framework file that its schema cannot say, and those shared with the others read so far."""
+    data = doc.data
+    terms = data["terms"]
+    if data["id"] != path.stem:
+        doc.problem(("id",), f"id '{data['id']}' differs from the file name '{path.name}': make them the same")
+    ids: dict[str, int] = {}
+    for index, term in enumerate(terms):
+        if term["id"] in ids:
+            doc.problem(
+                ("terms", index, "id"),
+                f"term id '{term['id']}' is used twice in this framework (first as term {ids[term['id']] + 1})",
+            )
+        else:
+            ids[term["id"]] = index
+    for index, term in enumerate(terms):
+        parent = term.get("parent")
+        if parent is not None and parent not in ids:
+            doc.problem(
+                ("terms", index, "parent"),
+                f"parent '{parent}' is not a term of this framework{_suggest(parent, ids)}",
+            )
+    _check_parent_cycles(doc, terms, ids)
+    if data["case_field"] in fields:
+        doc.problem(
+            ("case_field",),
+            f"case field '{data['case_field']}' is already used by frameworks/{fields[data['case_field']]}.yaml",
+        )
+    fields[data["case_field"]] = data["id"]
+    role = data.get("role")
+    if role in roles:
+        doc.problem(("role",), f"role '{role}' is already played by frameworks/{roles[role]}.yaml")
+    elif role:
+        roles[role] = data["id"]
+    axes = data.get("axes")
+    for index, term in enumerate(terms):
+        if axes and "axis" not in term:
+            doc.problem(("terms", index), f"add 'axis:' with one of the framework's axes: {', '.join(axes)}")
+        elif axes and term["axis"] not in axes:
+            doc.problem(
+                ("terms", index, "axis"),
+                f"axis {_shown(term['axis'])} is not one of the framework's axes: {', '.join(axes)}"
+                f"{_suggest(term['axis'], axes)}",
+            )
+    layout = data.get("layout")
+    if layout == "grid" and not data.get("levels"):
+        doc.problem(("layout",), f"a grid shows terms by level: add 'levels:', like [{', '.join(schema.LEVELS)}]")
+    elif layout == "axis" and not axes:
+        doc.problem(("layout",), "an axis layout places terms along the framework's axes: add 'axes:'")
+    for index, term in enumerate(terms):
+        seen: dict[tuple, int] = {}
+        for link_index, link in enumerate(term.get("see_also", [])):
+            target = (link["framework"], link["term"])
+            if target in seen:
+                doc.problem(
+                    ("terms", index, "see_also", link_index),
+                    f"crosswalk to {target[0]}/{target[1]} is given twice (first as item {seen[target] + 1}): keep one",
+                )
+            seen.setdefault(target, link_index)
+
+
+def _check_parent_cycles(doc: YamlFile, terms: list[dict], ids: dict[str, int]) -> None:
+    """A term may not be its own ancestor: follow each chain of parents once (linear overall)."""
+    parent_of = {term["id"]: term.get("parent") for term in terms}
+    state: dict[str, str] = {}  # id -> "open" while its chain is followed, "done" after
+    for start in parent_of:
+        chain: list[str] = []
+        current: str | None = start
+        while current is not None and current in parent_of and current not in state:
+            state[current] = "open"
+            chain.append(current)
+            current = parent_of[current]
+        if current is not None and state.get(current) == "open":
+            cycle = chain[chain.index(current) :]
+            first = min(cycle, key=ids.__getitem__)
+            loop = cycle[cycle.index(first) :] + cycle[: cycle.index(first)] + [first]
+            doc.problem(
+                ("terms", ids[first], "parent"),
+                f"parents go round in a circle ({' -> '.join(loop)}): a term cannot be its own ancestor; "
+                "remove one 'parent'",
+            )
+        for term_id in chain:
+            state[term_id] = "done"
+
+
+def _check_crosswalks(frameworks: list[tuple[YamlFile, dict]], broken: set[str]) -> list[Problem]:
+    """Every see_also names an existing term of another framework (links into a file that has problems
+    of its own wait until that file is fixed)."""
     terms = {data["id"]: {t["id"] for t in data["terms"]} for _, data in frameworks}
     problems: list[Problem] = []
     for doc, data in frameworks:
         for index, term in enumerate(data["terms"]):
             for link_index, link in enumerate(term.get("see_also", [])):
                 path = ("terms", index, "see_also", link_index)
+                if link["framework"] in broken:
+                    continue
                 if link["framework"] not in terms:
                     doc.problem(
                         path + ("framework",),
@@ -305,10 +643,16 @@ def check_case(
     case_schema: dict,
     validator: jsonschema_rs.Validator,
     term_lists: dict[str, str],
-    levelled: set[str],
+    levelled: dict[str, list[str]],
+    frameworks: dict[str, dict] | None = None,
+    reserved: dict[str, str] | None = None,
+    all_frameworks_read: bool = True,
 ) -> None:
-    checker = FileChecker(doc, case_schema, validator, term_lists)
+    checker = FileChecker(
+        doc, case_schema, validator, term_lists, frameworks, _template_placeholders(), all_frameworks_read
+    )
     checker.check_schema()
+    checker.check_values()
     data = doc.data
     slug = data.get("slug")
     if not re.fullmatch(schema.SLUG_PATTERN, stem):
@@ -323,6 +667,15 @@ def check_case(
         )
     elif isinstance(slug, str) and slug != stem:
         doc.problem(("slug",), f"slug '{slug}' differs from the file name '{stem}.yaml': make them the same")
+    elif stem in (reserved or {}):
+        name = data.get("name") if isinstance(data.get("name"), str) else ""
+        better = "-".join(re.findall(r"[a-z0-9]+", _normalised(name)))
+        if not better or better in reserved:
+            better = f"{stem}-programme"
+        doc.problem(
+            ("slug",),
+            f"the slug '{stem}' is taken by {reserved[stem]}: rename the file and its slug, like '{better}'",
+        )
     for index, code in enumerate(data.get("countries") or []):
         if isinstance(code, str) and re.fullmatch(schema.COUNTRY_PATTERN, code) and code not in COUNTRIES:
             hint = f"; did you mean '{COUNTRY_MISTAKES[code]}'?" if code in COUNTRY_MISTAKES else ""
@@ -350,16 +703,23 @@ def check_case(
             seen.add(key)
             if "level" in tag and field not in levelled:
                 doc.problem((field, index, "level"), f"{label.split(' (')[0]} has no levels: delete 'level'")
+            elif "level" in tag and tag["level"] in schema.LEVELS and tag["level"] not in levelled[field]:
+                doc.problem(
+                    (field, index, "level"),
+                    f"'{tag['level']}' is not a level of {label.split(' (')[0]}: "
+                    f"write one of {', '.join(levelled[field])}",
+                )
             elif field in levelled and "level" not in tag:
                 doc.problem(
                     (field, index), "add 'level:' (micro, meso or macro): this framework tags each term at a level"
                 )
     sources = data.get("sources") if isinstance(data.get("sources"), list) else []
     checker.check_sources(checker.check_prose(sources))
+    checker.check_placeholders()
 
 
 def _check_dates(doc: YamlFile) -> None:
-    """Review and search dates are real calendar dates, not in the future (the schema checks only their shape)."""
+    """Review and search dates are not in the future (their calendar is checked with every date field)."""
     search = doc.data.get("evaluation_search")
     dates = [(("last_reviewed",), doc.data.get("last_reviewed"))]
     if isinstance(search, dict):
@@ -370,8 +730,7 @@ def _check_dates(doc: YamlFile) -> None:
         try:
             day = datetime.date.fromisoformat(text)
         except ValueError:
-            doc.problem(path, f"'{text}' is not a date in the calendar: check the month and day")
-            continue
+            continue  # reported by the date check of every date field
         if day > datetime.date.today():
             doc.problem(path, f"{text} is in the future: give the day the check was made")
 
@@ -436,17 +795,38 @@ def _check_corrections(doc: YamlFile) -> None:
             )
 
 
-def check_cases(root: Path, frameworks: list[dict]) -> tuple[list[tuple[str, dict]], list[Problem]]:
+def reserved_slugs(root: Path) -> dict[str, str]:
+    """Slugs whose page `cases/<slug>.md` would take the place of another page of the site, with that page.
+
+    MkDocs serves `cases/index.md` at `cases/`, where the generator puts the case list, and any page
+    written by hand under `docs/cases/` has its own address there.
+    """
+    reserved = {"index": "the list of all cases (cases/index.md is the page at cases/)"}
+    hand_written = root / "docs" / "cases"
+    for page in sorted(hand_written.glob("*.md")) if hand_written.is_dir() else []:
+        reserved[page.stem] = f"the page docs/cases/{page.name}"
+    return reserved
+
+
+def check_cases(
+    root: Path, frameworks: list[dict], all_frameworks_read: bool = True
+) -> tuple[list[tuple[str, dict]], list[Problem]]:
+    """Check every case file against the frameworks. When some framework files have problems, the cases
+    are still checked against the others, and fields that may tag into an unread framework are let be."""
     case_schema = schema.case_schema(frameworks)
     validator = jsonschema_rs.validator_for(case_schema)
     term_lists = {fw["case_field"]: f"{fw['name']} (see frameworks/{fw['id']}.yaml)" for fw in frameworks}
-    levelled = {fw["case_field"] for fw in frameworks if fw.get("levels")}
+    levelled = {fw["case_field"]: fw["levels"] for fw in frameworks if fw.get("levels")}
+    by_field = {fw["case_field"]: fw for fw in frameworks}
+    reserved = reserved_slugs(root)
     docs: list[tuple[Path, YamlFile]] = []
-    problems: list[Problem] = []
-    for path in _files(root / "cases"):
+    paths, problems = _files(root / "cases", root, "case")
+    for path in paths:
         doc = _read(path, root)
         if not doc.problems:
-            check_case(doc, path.stem, case_schema, validator, term_lists, levelled)
+            check_case(
+                doc, path.stem, case_schema, validator, term_lists, levelled, by_field, reserved, all_frameworks_read
+            )
         docs.append((path, doc))
     slugs = {path.stem for path, _ in docs}
     names: dict[str, str] = {}
@@ -461,8 +841,8 @@ def check_cases(root: Path, frameworks: list[dict]) -> tuple[list[tuple[str, dic
             elif other not in slugs:
                 doc.problem(("related", index, "slug"), f"no case has the slug '{other}'{_suggest(other, slugs)}")
         name = data.get("name")
-        if isinstance(name, str):
-            folded = " ".join(name.casefold().split())
+        folded = _normalised(name) if isinstance(name, str) else ""
+        if folded:
             if folded in names:
                 doc.problem(("name",), f"another case has the same name: {names[folded]}")
             else:
@@ -474,10 +854,8 @@ def check_cases(root: Path, frameworks: list[dict]) -> tuple[list[tuple[str, dic
 
 def load_catalogue(root: Path) -> model.Catalogue:
     """Validate everything under `root`; return the catalogue or raise ValidationFailed."""
-    frameworks, problems = check_frameworks(root)
-    if problems:  # cases are checked against the frameworks: fix those first
-        raise ValidationFailed(problems)
-    cases, problems = check_cases(root, frameworks)
-    if problems:
-        raise ValidationFailed(problems)
+    frameworks, framework_problems = check_frameworks(root)
+    cases, problems = check_cases(root, frameworks, all_frameworks_read=not framework_problems)
+    if framework_problems or problems:
+        raise ValidationFailed(framework_problems + problems)
     return model.build(cases, frameworks)

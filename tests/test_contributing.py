@@ -39,10 +39,51 @@ def test_scaffold_creates_a_commented_case_that_only_lacks_real_content(project)
     assert "slug: my-programme" in text and "name: My programme" in text
     checked = run_generator(project, "validate")
     assert checked.returncode == 1
+    lines = checked.stdout.splitlines()
+    assert "cases/my-programme.yaml:23:13: countries[0]: 'XX' is not an ISO 3166-1 country code" in lines
     assert (
-        checked.stdout.splitlines()[0]
-        == "cases/my-programme.yaml:23:13: countries[0]: 'XX' is not an ISO 3166-1 country code"
+        "cases/my-programme.yaml:86:10: sources[0].key: 'key' is the template's placeholder: "
+        "replace this with the real one (short name used in citation markers, like 'stein2016')" in lines
     )
+    placeholders = [line for line in lines if "is the template's placeholder" in line]
+    assert {line.split(": ")[1] for line in placeholders} == {
+        "summary",
+        "building_blocks[0].how",
+        "evidence.why",
+        "stage.why",
+        "sources[0].key",
+        "sources[0].authors[0]",
+        "sources[0].title",
+    }
+    assert "the site was not built" not in checked.stderr
+
+
+def test_scaffold_placeholder_locator_is_refused_once_the_text_is_written(project):
+    run_generator(project, "new", "my-programme", "--name", "My programme")
+    path = project / "cases" / "my-programme.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(
+        text.replace("One line on why [@key, section].", "Runs in one district [@key, section].", 1),
+        encoding="utf-8",
+    )
+    lines = run_generator(project, "validate").stdout.splitlines()
+    assert (
+        "cases/my-programme.yaml:68:8: evidence.why: 'section' in [@key, section] is the template's placeholder: "
+        "replace it with where in the source the fact is, like 'section 4.1' or 'p. 12'" in lines
+    )
+
+
+def test_new_without_a_slug_says_how_to_call_it(project):
+    result = run_generator(project, "new")
+    assert result.returncode == 2
+    assert "make new SLUG=my-programme" in result.stderr
+
+
+def test_new_refuses_a_slug_the_site_uses(project):
+    result = run_generator(project, "new", "index")
+    assert result.returncode == 2
+    assert "'index' is taken by the list of all cases" in result.stderr
+    assert not (project / "cases" / "index.yaml").exists()
 
 
 def test_scaffold_refuses_an_unsafe_or_existing_slug(project):
@@ -66,6 +107,25 @@ def test_validate_prints_every_problem_and_github_annotations(project):
     )
     assert "2 problems found" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("github", ["true", ""])
+def test_a_value_cannot_print_a_line_of_its_own(project, github):
+    """A value holding a line break and '::error' stays inside its problem's line, escaped."""
+    payload = r"Run\n::error file=x,line=1::forged%0A::warning::forged\r\n::error::again"  # YAML escapes
+    text = (ROOT / "tests" / "bad" / "unknown-term-id.yaml").read_text(encoding="utf-8")
+    (project / "cases" / "unknown-term-id.yaml").write_text(
+        text.replace("term: financing", f'term: "{payload}"'), encoding="utf-8"
+    )
+    result = run_generator(project, "validate", env={"GITHUB_ACTIONS": github})
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    assert len(lines) == (2 if github else 1)
+    assert not any(line.startswith("::warning") or line.startswith("::error::") for line in lines)
+    assert lines[0].startswith("cases/unknown-term-id.yaml:7:11: building_blocks[0].term: 'Run\\n::error file=x")
+    if github:
+        assert lines[1].startswith("::error file=cases/unknown-term-id.yaml,line=7,col=11::building_blocks[0].term:")
+        assert "forged%250A" in lines[1]  # the value's own %0A stays text, not a line break
 
 
 def test_validate_passes_on_good_files(project):
