@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
+
+from .htmlblocks import text
 
 
 def short_label(source: dict) -> str:
@@ -58,10 +60,10 @@ def reference_text(source: dict) -> str:
 
 def reference_html(source: dict) -> Markup:
     """The full reference, with its DOI and URL as links."""
-    html = escape(reference_text(source))
+    html = text(reference_text(source))
     if source.get("doi"):
         doi = source["doi"]
-        html += Markup(' doi: <a href="https://doi.org/{0}" rel="noopener">{0}</a>.').format(doi)
+        html += Markup(' doi: <a href="https://doi.org/{0}" rel="noopener">{0}</a>.').format(text(doi))
     if source.get("url"):
-        html += Markup(' <a href="{0}" rel="noopener">{0}</a>').format(source["url"])
+        html += Markup(' <a href="{0}" rel="noopener">{0}</a>').format(text(source["url"]))
     return html

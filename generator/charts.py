@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from markupsafe import Markup
 
+from .htmlblocks import text
+
 BAR_HEIGHT = 22
 LABEL_WIDTH = 300
 BAR_WIDTH = 380
@@ -27,7 +29,7 @@ def bar_chart(title: str, rows: list[tuple[str, int, str]]) -> Markup:
                 href=href,
                 lx=LABEL_WIDTH - 8,
                 ty=y + 15,
-                label=label,
+                label=text(label),
                 bx=LABEL_WIDTH,
                 y=y + 3,
                 w=width,
@@ -40,7 +42,9 @@ def bar_chart(title: str, rows: list[tuple[str, int, str]]) -> Markup:
         '<svg class="cb-chart" viewBox="0 0 {w} {h}" aria-hidden="true" focusable="false">{bars}</svg>'
     ).format(w=LABEL_WIDTH + BAR_WIDTH + 50, h=height, bars=Markup("").join(bars))
     table = Markup("").join(
-        Markup('<tr><th scope="row"><a href="{}">{}</a></th><td class="cb-num">{}</td></tr>').format(href, label, count)
+        Markup('<tr><th scope="row"><a href="{}">{}</a></th><td class="cb-num">{}</td></tr>').format(
+            href, text(label), count
+        )
         for label, count, href in rows
     )
     return Markup(

@@ -2,6 +2,17 @@
 
 Multi-valued CSV cells are joined with MULTI ("; "). Every file is written in
 a fixed order with no timestamps, so two builds of one commit are identical.
+
+Contributor text is data here, and each format gets it safely:
+- CSV starts with a UTF-8 byte order mark (so spreadsheets read accents and '£'
+  right; Python reads it with encoding='utf-8-sig'), and a cell that a spreadsheet
+  would run as a formula (first character =, +, -, @, tab or carriage return) gets a
+  leading single quote, as OWASP's CSV-injection guidance says. Plain decimal
+  numbers such as -12 or +3.5 are left as they are: they are numbers, not formulas.
+- BibTeX values are escaped once (`bibtex_text`): LaTeX's special characters become
+  commands and braces become \textbraceleft{} and \textbraceright{}, so every brace in
+  the file is one the generator wrote and a value cannot end its field.
+- RIS values are folded to one line (`one_line`), so no value can start a tag line.
 """
 
 from __future__ import annotations
@@ -9,7 +20,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 
 from . import citations, facets
 from .model import Case, Catalogue
@@ -62,11 +72,30 @@ def terms_record(catalogue: Catalogue) -> dict:
     }
 
 
+BOM = "\ufeff"
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _is_number(value: str) -> bool:
+    """'-12', '+3.5', '.5': a plain decimal number, which a spreadsheet reads as a number."""
+    digits = value[1:] if value[:1] in ("+", "-") else value
+    whole, _, fraction = digits.partition(".")
+    return bool(whole + fraction) and (whole + fraction).isascii() and (whole + fraction).isdigit()
+
+
+def csv_cell(value):
+    """A cell a spreadsheet shows as text, never runs as a formula (OWASP: prefix a single quote)."""
+    if isinstance(value, str) and value.startswith(FORMULA_START) and not _is_number(value):
+        return "'" + value
+    return value
+
+
 def _csv(header: list[str], rows: list[list]) -> str:
     out = io.StringIO()
+    out.write(BOM)
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerows([csv_cell(value) for value in row] for row in rows)
     return out.getvalue()
 
 
@@ -195,11 +224,52 @@ def results_csv(catalogue: Catalogue) -> str:
 
 
 def _split_author(author: str) -> tuple[str, str] | None:
-    """('Stein', 'K. V.') from 'Stein KV'; None for an organisation."""
-    match = re.fullmatch(r"(.+?)\s+([A-Z]{1,4})", author.strip())
-    if not match:
+    """('Stein', 'K. V.') from 'Stein KV'; None for an organisation.
+
+    String methods, not a pattern like `(.+?)\\s+([A-Z]{1,4})`, which takes quadratic time on long whitespace."""
+    words = author.strip().rsplit(None, 1)
+    if len(words) != 2:
         return None
-    return match.group(1), " ".join(f"{letter}." for letter in match.group(2))
+    family, initials = words
+    if not (len(initials) <= 4 and initials.isascii() and initials.isalpha() and initials.isupper()):
+        return None
+    return family, " ".join(f"{letter}." for letter in initials)
+
+
+# C0 and C1 control characters: whitespace ones become a space (then folded), the others go.
+_CONTROLS = {code: " " if chr(code).isspace() else None for code in [*range(0x20), *range(0x7F, 0xA0)]}
+
+
+def one_line(value) -> str:
+    """The value on one line: control characters removed, every run of whitespace one space."""
+    return " ".join(str(value).translate(_CONTROLS).split())
+
+
+_LATEX = str.maketrans(
+    {
+        "\\": r"\textbackslash{}",
+        "{": r"\textbraceleft{}",
+        "}": r"\textbraceright{}",
+        "&": r"\&",
+        "%": r"\%",
+        "$": r"\$",
+        "#": r"\#",
+        "_": r"\_",
+        "~": r"\textasciitilde{}",
+        "^": r"\textasciicircum{}",
+    }
+)
+_URL_UNSAFE = str.maketrans({"{": "%7B", "}": "%7D", "\\": "%5C"})
+
+
+def bibtex_text(value) -> str:
+    """Text for a BibTeX field, escaped once: the only braces in the result are balanced pairs."""
+    return one_line(value).translate(_LATEX)
+
+
+def bibtex_url(value) -> str:
+    """A DOI or URL for a BibTeX field (read verbatim by biblatex): braces and backslashes percent-encoded."""
+    return one_line(value).translate(_URL_UNSAFE)
 
 
 BIBTEX_TYPES = {
@@ -264,32 +334,34 @@ def casebook_citation(case: Case, url: str) -> dict[str, str]:
             f"Available from: {url}"
         ),
         "BibTeX": (
-            f"@misc{{casebook-{case.slug},\n  author = {{{{{who}}}}},\n  title = {{{_bibtex_escape(case.name)}}},\n"
+            f"@misc{{casebook-{case.slug},\n  author = {{{{{who}}}}},\n  title = {{{bibtex_text(case.name)}}},\n"
             f"  howpublished = {{Integrated Care Casebook}},\n"
             + (f"  year = {{{year}}},\n  note = {{Last changed {date}}},\n" if date else "")
-            + f"  url = {{{url}}}\n}}"
+            + f"  url = {{{bibtex_url(url)}}}\n}}"
         ),
     }
 
 
-def _bibtex_escape(text: str) -> str:
-    return re.sub(r"([&%#_$])", r"\\\1", str(text)).replace("{", "\\{").replace("}", "\\}")
-
-
 def _bibtex_author(author: str) -> str:
+    """'Stein, K. V.'; an organisation, or a family name BibTeX would split (a comma or 'and'), in braces."""
     parts = _split_author(author)
-    return f"{parts[0]}, {parts[1]}" if parts else "{" + author + "}"
+    if not parts:
+        return "{" + bibtex_text(author) + "}"
+    family = bibtex_text(parts[0])
+    if "," in family or "and" in family.casefold().split():
+        family = "{" + family + "}"
+    return f"{family}, {parts[1]}"
 
 
 def bibtex_entry(key: str, source: dict) -> str:
     fields = [
         ("author", " and ".join(_bibtex_author(a) for a in source["authors"])),
-        ("title", "{" + _bibtex_escape(source["title"]) + "}"),
+        ("title", "{" + bibtex_text(source["title"]) + "}"),
     ]
     container = source.get("container")
     if container:
         fields.append(
-            ("journal" if source["type"] in ("article", "preprint") else "howpublished", _bibtex_escape(container))
+            ("journal" if source["type"] in ("article", "preprint") else "howpublished", bibtex_text(container))
         )
     for name, field in (
         ("year", "year"),
@@ -304,10 +376,9 @@ def bibtex_entry(key: str, source: dict) -> str:
         ("note", "note"),
     ):
         if source.get(name) not in (None, ""):
-            value = str(source[name])
-            fields.append((field, value if name in ("doi", "url") else _bibtex_escape(value)))
+            fields.append((field, bibtex_url(source[name]) if name in ("doi", "url") else bibtex_text(source[name])))
     if source["type"] == "report" and source.get("publisher"):
-        fields.append(("institution", _bibtex_escape(source["publisher"])))
+        fields.append(("institution", bibtex_text(source["publisher"])))
     body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
     return f"@{BIBTEX_TYPES[source['type']]}{{{key},\n{body}\n}}\n"
 
@@ -332,9 +403,9 @@ def ris_entry(source: dict) -> str:
         ("note", "N1"),
     ):
         if source.get(name) not in (None, ""):
-            lines.append((tag, str(source[name])))
+            lines.append((tag, source[name]))
     lines.append(("ER", ""))
-    return "".join(f"{tag}  - {value}".rstrip() + "\n" for tag, value in lines)
+    return "".join(f"{tag}  - {one_line(value)}".rstrip() + "\n" for tag, value in lines)
 
 
 def csl_entry(key: str, source: dict) -> dict:

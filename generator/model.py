@@ -12,7 +12,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from . import citations
+from . import citations, schema
 
 COUNTRY_DATA: dict[str, dict] = {
     code: entry
@@ -22,6 +22,15 @@ COUNTRY_DATA: dict[str, dict] = {
     if not code.startswith("_")
 }
 COUNTRIES: dict[str, str] = {code: entry["name"] for code, entry in COUNTRY_DATA.items()}
+
+
+def _optional_case_fields() -> frozenset[str]:
+    """Fields a case file may leave out (framework tag fields aside: pages read them through `Case.tags`)."""
+    case_schema = schema.case_schema([])
+    return frozenset(case_schema["properties"]) - frozenset(case_schema["required"])
+
+
+OPTIONAL_CASE_FIELDS = _optional_case_fields()
 
 
 @dataclass(eq=False)
@@ -151,12 +160,14 @@ class Case:
     last_changed: str | None = None
 
     def __getattr__(self, name: str) -> Any:
-        try:
-            return self.data[name]
-        except KeyError:
-            if name in ("data", "file", "tags", "related"):
-                raise AttributeError(name) from None
-            return None
+        """A field of the case file; None for an optional field it leaves out. Any other name is
+        an AttributeError, so a typo in a template fails the build (StrictUndefined)."""
+        if name != "data":
+            if name in self.data:
+                return self.data[name]
+            if name in OPTIONAL_CASE_FIELDS:
+                return None
+        raise AttributeError(f"a case has no field '{name}'")
 
     @property
     def url(self) -> str:

@@ -1,9 +1,10 @@
 """Rendering the catalogue into site pages: Markdown files whose body is escaped HTML.
 
-Contributor text never reaches Markdown or a template as code: it is escaped
-by Jinja's autoescape and placed in raw HTML blocks, which Markdown leaves
-alone. Page titles and descriptions go to the theme through front matter,
-escaped here because the theme prints them as they are.
+Contributor text never reaches Markdown or a template as code: every `{{ }}` is
+escaped by `htmlblocks.text` (Jinja's finalize), and the page reaches MkDocs
+as opaque HTML blocks around the template's own headings (see htmlblocks.py).
+Page titles and descriptions go to the theme through front matter, escaped here
+because the theme prints them as they are.
 
 Page paths follow MkDocs' directory URLs: `cases/x.md` is served at `cases/x/`.
 Links between generated pages are relative, so the site works from any folder
@@ -13,7 +14,6 @@ of any static host.
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -21,7 +21,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup, escape
 
-from . import bibliography, charts, citations, evidence, exports, facets, schema, worldmap
+from . import bibliography, charts, citations, evidence, exports, facets, htmlblocks, schema, worldmap
 from .model import COUNTRIES, Case, Catalogue, Source, Term
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -56,7 +56,7 @@ class Citer:
         parts: list[str] = []
         position = 0
         for marker in citations.markers(text):
-            parts.append(escape(text[position : marker.start].rstrip()))
+            parts.append(htmlblocks.text(text[position : marker.start].rstrip()))
             labels: dict[str, list[str]] = {}
             for cite in marker.cites:  # one link per source, with all its locators
                 labels.setdefault(cite.key, [])
@@ -65,14 +65,14 @@ class Citer:
             links = []
             for key, locators in labels.items():
                 number = self.numbers[key]
-                label = escape("; ".join([self.labels[key], *locators]))
+                label = htmlblocks.text("; ".join([self.labels[key], *locators]))
                 links.append(
                     f'<a href="{self.href}#src-{key}" title="{label}" '
                     f'aria-label="Source {number}: {label}">{number}</a>'
                 )
             parts.append('<sup class="cb-cite" data-pagefind-ignore>[' + ", ".join(links) + "]</sup>")
             position = marker.end
-        parts.append(escape(text[position:]))
+        parts.append(htmlblocks.text(text[position:]))
         return Markup("".join(parts))
 
     def prose(self, text: str) -> Markup:
@@ -88,9 +88,12 @@ class Citer:
         return found
 
 
-def _md_escape(text: str) -> str:
-    """Text for a Markdown heading: HTML-escaped, Markdown punctuation backslash-escaped."""
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!|])", r"\\\1", str(escape(text)))
+@jinja2.pass_environment
+def _join(environment: jinja2.Environment, values, separator: str = "", attribute=None) -> Markup:
+    """Jinja's join filter, with each item escaped by htmlblocks.text (Jinja's own escapes without rule 1)."""
+    if attribute is not None:
+        values = (environment.getitem(value, attribute) for value in values)
+    return htmlblocks.text(separator).join(htmlblocks.text(value) for value in values)
 
 
 class Renderer:
@@ -102,13 +105,15 @@ class Renderer:
             loader=jinja2.FileSystemLoader(TEMPLATES),
             autoescape=True,
             undefined=jinja2.StrictUndefined,
+            finalize=htmlblocks.text,  # every {{ }} goes through htmlblocks.text: see its rule 1
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=True,
             comment_start_string="{##",  # '{#' starts Markdown heading ids: '## Results {#results}'
             comment_end_string="##}",
         )
-        self.env.filters["md"] = _md_escape
+        self.env.filters["md"] = htmlblocks.heading_text
+        self.env.filters["join"] = _join
         self.env.filters["plain"] = citations.strip_markers
         self.env.filters["reference"] = lambda s: bibliography.reference_html(s.data)
         self.env.filters["label"] = lambda s: bibliography.short_label(s.data)
@@ -147,7 +152,7 @@ class Renderer:
         if description:
             front["description"] = str(escape(description))
         body = self.env.get_template(template).render(
-            href=lambda target: relative(target, url), page_url=url, **context
+            href=lambda target: Markup(escape(relative(target, url))), page_url=url, **context
         )
         return (
             "---\n"
@@ -285,7 +290,8 @@ class Renderer:
         url = f"{site_url.rstrip('/')}/{case.url}" if site_url else self.HERE
         here = Markup("<span data-cb-here>{}</span>").format(case.url)
         return {
-            style: escape(text).replace(self.HERE, here) for style, text in exports.casebook_citation(case, url).items()
+            style: htmlblocks.text(cite).replace(self.HERE, here)
+            for style, cite in exports.casebook_citation(case, url).items()
         }
 
     def json_ld(self, case: Case) -> Markup:
@@ -332,10 +338,10 @@ class Renderer:
     def evidence_table(self, fw, url: str) -> Markup:
         """Cases x terms of one framework. Written in Python, not the template: at thousands of
         cases it has hundreds of thousands of cells."""
-        up = "../" * url.count("/")
+        up, esc = "../" * url.count("/"), htmlblocks.text
         head = "".join(
             f'<th scope="col" class="cb-map__term{"" if t.uses else " cb-map__term--empty"}">'
-            f'<a href="{up}{t.url}">{escape(t.label)}</a></th>'
+            f'<a href="{up}{t.url}">{esc(t.label)}</a></th>'
             for t in fw.terms
         )
         rows = []
@@ -350,22 +356,22 @@ class Renderer:
                 if hits:
                     levels = "".join(f'<span class="cb-map__level">{h.level[:2]}</span>' for h in hits if h.level)
                     level_words = "".join(f" ({h.level})" for h in hits if h.level)
-                    how = escape(citations.strip_markers(hits[0].how))
+                    how = esc(citations.strip_markers(hits[0].how))
                     cells.append(
                         f'<td class="cb-map__cell{empty}"><a href="{up}{case.url}#{hits[0].anchor}" title="{how}" '
-                        f'aria-label="{escape(case.name)}: {escape(term.label)}{level_words}">●{levels}</a></td>'
+                        f'aria-label="{esc(case.name)}: {esc(term.label)}{level_words}">●{levels}</a></td>'
                     )
                 else:
                     cells.append(f'<td class="cb-map__cell{empty}"></td>')
             rows.append(
-                f'<tr><th scope="row"><a href="{up}{case.url}">{escape(case.name)}</a></th>'
+                f'<tr><th scope="row"><a href="{up}{case.url}">{esc(case.name)}</a></th>'
                 f'{"".join(cells)}<td class="cb-num">{len(by_term)}</td></tr>'
             )
         totals = "".join(
             f'<td class="cb-num{"" if t.uses else " cb-map__cell--empty"}">{len(t.cases)}</td>' for t in fw.terms
         )
         return Markup(
-            f'<table class="cb-table cb-map"><caption class="cb-sr-only">Cases by term of {escape(fw.name)}</caption>'
+            f'<table class="cb-table cb-map"><caption class="cb-sr-only">Cases by term of {esc(fw.name)}</caption>'
             f'<thead><tr><th scope="col">Case</th>{head}<th scope="col">Total</th></tr></thead>'
             f"<tbody>{''.join(rows)}</tbody>"
             f'<tfoot><tr><th scope="row">Total</th>{totals}<td></td></tr></tfoot></table>'

@@ -1,8 +1,12 @@
 """MkDocs glue for the casebook generator: the only file that knows MkDocs.
 
-- on_pre_build: validate and render everything in memory. It runs before
-  MkDocs empties the output folder, so a broken case file stops the build and
-  leaves the previous site untouched.
+- on_config / on_shutdown: `mkdocs build` writes into a sibling staging folder
+  (`.<site>.staging`) and on_shutdown swaps it in only when the whole build, strict
+  warnings check and Pagefind included, succeeded; on_build_error removes it. So a
+  build that fails at any point leaves the previous site untouched. (`mkdocs serve`
+  builds into its own temporary folder and is left alone.)
+- on_pre_build: validate and render everything in memory, so a broken case file
+  stops the build with file and line before anything is written.
 - on_files: hand the rendered pages and data files to MkDocs as generated files.
 - on_page_content: put each page's HTML blocks back (see generator/htmlblocks.py).
 - on_post_page / on_post_template: add each page's Content-Security-Policy (not under
@@ -12,6 +16,7 @@
 
 from __future__ import annotations
 
+import shutil
 import sys
 from pathlib import Path
 
@@ -27,11 +32,45 @@ from generator.problems import ValidationFailed  # noqa: E402
 _pages: dict[str, tuple[str, list[str]]] = {}
 _files: dict[str, str] = {}
 _serving = False
+_staging: dict = {}  # while a build runs: the config, the final and the staging folder, and success
 
 
 def on_startup(command: str, dirty: bool) -> None:
     global _serving
     _serving = command == "serve"
+    _staging.clear()
+    _staging["enabled"] = command in ("build", "gh-deploy")
+
+
+def on_config(config):
+    if _staging.get("enabled"):
+        final = Path(config.site_dir)
+        staging = final.with_name(f".{final.name}.staging")
+        shutil.rmtree(staging, ignore_errors=True)  # left over from a killed build
+        _staging.update(config=config, final=final, staging=staging, ok=False)
+        config.site_dir = str(staging)
+    return config
+
+
+def on_build_error(error: Exception) -> None:
+    if "staging" in _staging:
+        _staging["ok"] = False
+        shutil.rmtree(_staging["staging"], ignore_errors=True)
+
+
+def on_shutdown() -> None:
+    """Swap the finished site in: the old one is moved aside first, then removed."""
+    if not _staging.get("ok"):
+        return
+    final, staging = _staging["final"], _staging["staging"]
+    previous = final.with_name(f".{final.name}.previous")
+    shutil.rmtree(previous, ignore_errors=True)
+    if final.exists():
+        final.rename(previous)
+    staging.rename(final)
+    shutil.rmtree(previous, ignore_errors=True)
+    _staging["config"].site_dir = str(final)  # for gh-deploy, which reads it after the build
+    _staging["ok"] = False
 
 
 def on_pre_build(config) -> None:
@@ -71,3 +110,5 @@ def on_post_build(config) -> None:
         search_index.build_index(Path(config.site_dir))
     except search_index.IndexFailed as failed:
         raise PluginError(str(failed)) from None
+    if "staging" in _staging:
+        _staging["ok"] = True  # unless MkDocs' strict check fails next: then on_build_error runs

@@ -138,21 +138,31 @@ def test_external_links_are_well_formed_and_open_safely(site):
             assert 'rel="noopener"' in tag.group(0), f"{html.relative_to(site)}: {tag.group(0)}"
 
 
-PAYLOADS = [
-    line for line in (ROOT / "tests" / "xss-payloads.txt").read_text(encoding="utf-8").splitlines() if line.strip()
-]
+def _payloads() -> list[str]:
+    """The injection corpus: payloads separated by lines holding only '%%', after a description."""
+    text = (ROOT / "tests" / "xss-payloads.txt").read_text(encoding="utf-8")
+    return [part.strip("\n") for part in text.split("\n%%\n")[1:] if part.strip()]
 
 
-def _poisoned_case() -> dict:
-    """A case whose every text field carries a payload; prose fields keep their citation."""
-    n = iter(range(10_000))
+PAYLOADS = _payloads()
+PROBES = ["probe", "probe-two", "probe-three"]
+
+
+def _poisoned_case(slug: str) -> dict:
+    """A case whose every text field, nested ones included, carries a payload; prose fields keep a citation.
+
+    Each probe case starts the corpus at a different payload, so each payload lands in several kinds of field."""
+    n = iter(range(7 * PROBES.index(slug), 10_000))
 
     def text(prose: bool = True) -> str:
         payload = PAYLOADS[next(n) % len(PAYLOADS)]
-        return f"{payload} [@src]" if prose else payload
+        if not prose:
+            return payload
+        parts = re.split(r"(\n\s*\n)", payload)  # every paragraph of prose cites its source
+        return "".join(part if index % 2 else f"{part} [@src]" for index, part in enumerate(parts))
 
     return {
-        "slug": "probe",
+        "slug": slug,
         "name": text(False),
         "also_known_as": [text(False)],
         "summary": text(),
@@ -167,9 +177,12 @@ def _poisoned_case() -> dict:
         "target_population": text(),
         "context": text(),
         "financing": text(),
-        "building_blocks": [{"term": "financing-and-incentives", "how": text(), "detail": text()}],
-        "payment_instruments": [{"term": "shared-savings", "how": text()}],
-        "timeline": [{"year": 2001, "kind": "start", "event": text()}],
+        "building_blocks": [
+            {"term": "financing-and-incentives", "how": text(), "detail": text()},
+            {"term": "competent-workforce", "how": text()},
+        ],
+        "payment_instruments": [{"term": "shared-savings", "how": text(), "detail": text()}],
+        "timeline": [{"year": 2001, "kind": "start", "event": text()}, {"year": 2005, "kind": "law", "event": text()}],
         "results": [
             {
                 "metric": text(False),
@@ -184,7 +197,7 @@ def _poisoned_case() -> dict:
         ],
         "evidence": {"grade": "none", "why": text()},
         "stage": {"grade": "pilot", "why": text()},
-        "strengths": [text()],
+        "strengths": [text(), text()],
         "weaknesses": [text()],
         "barriers": [text()],
         "facilitators": [text()],
@@ -194,11 +207,12 @@ def _poisoned_case() -> dict:
             {
                 "key": "src",
                 "type": "report",
-                "authors": [text(False)],
+                "authors": [text(False), text(False)],
                 "year": 2020,
                 "title": text(False),
                 "container": text(False),
                 "publisher": text(False),
+                "place": text(False),
                 "note": text(False),
                 "url": "https://example.org/report",
             }
@@ -207,26 +221,57 @@ def _poisoned_case() -> dict:
 
 
 @pytest.fixture(scope="module")
-def poisoned_site(tmp_path_factory):
+def poisoned_project(tmp_path_factory):
+    """A scratch project with the probe cases, built once (strictly: no field may cause a MkDocs warning)."""
     project = copy_project(tmp_path_factory.mktemp("poisoned") / "project")
-    (project / "cases" / "probe.yaml").write_text(
-        yaml.safe_dump(_poisoned_case(), allow_unicode=True, sort_keys=False), encoding="utf-8"
-    )
+    for slug in PROBES:
+        (project / "cases" / f"{slug}.yaml").write_text(
+            yaml.safe_dump(_poisoned_case(slug), allow_unicode=True, sort_keys=False), encoding="utf-8"
+        )
     out = project.parent / "site"
     result = mkdocs_build(out, project)
     assert result.returncode == 0, result.stderr
-    return out
+    assert "WARNING" not in result.stderr
+    return project, out
+
+
+@pytest.fixture(scope="module")
+def poisoned_site(poisoned_project):
+    return poisoned_project[1]
+
+
+SPACE_BEFORE_PUNCTUATION = re.compile(r"(?<!\s)\s+(?=[.,;:])")
+
+
+def _normalised(text: str) -> str:
+    """Whitespace-normalised and case-folded (the theme may change case); no space before punctuation,
+    which plain-text fields drop."""
+    return " ".join(SPACE_BEFORE_PUNCTUATION.sub("", text).split()).casefold()
+
+
+def _shown_texts(case: dict) -> list[tuple[tuple, str]]:
+    """(path, text) of every field a case page shows as text, citation markers removed."""
+    from generator import citations, schema
+
+    case_schema = schema.case_schema([fw.data for fw in CATALOGUE.frameworks])
+    return [
+        (path, citations.MARKER.sub("", text).rstrip().rstrip("."))
+        for path, text, sub in schema.strings(case, case_schema)
+        if "pattern" not in sub and "enum" not in sub and path[0] != "also_known_as"
+    ]
 
 
 @pytest.mark.parametrize(
     "path",
     [
-        "cases/probe/",
+        *[f"cases/{slug}/" for slug in PROBES],
         "cases/gesundes-kinzigtal/",
         "frameworks/payment-instruments/shared-savings/",
+        "frameworks/building-blocks/",
         "cases/",
         "evidence-map/",
         "timeline/",
+        "map/",
     ],
 )
 def test_injected_markup_is_shown_as_text_and_never_runs(browser, poisoned_site, path):
@@ -245,18 +290,28 @@ def test_injected_markup_is_shown_as_text_and_never_runs(browser, poisoned_site,
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     page.goto(f"http://127.0.0.1:{httpd.server_address[1]}/{path}")
     page.wait_for_load_state("networkidle")
-    injected = page.evaluate("""() => ({
-        scripts: [...document.scripts]
-            .filter(s => (!s.type || /javascript|module/.test(s.type)) && /xss/.test(s.textContent)).length,
-        rawDataBlocks: [...document.scripts]
-            .filter(s => /json/.test(s.type) && /<|>/.test(s.textContent) && /xss/.test(s.textContent)).length,
-        handlers: [...document.querySelectorAll('*')]
-            .filter(el => [...el.attributes].some(a => /^on/i.test(a.name))).length,
-        iframes: document.querySelectorAll('iframe').length,
-        jsLinks: [...document.querySelectorAll('a[href]')]
-            .filter(a => /^javascript:/i.test(a.getAttribute('href'))).length,
-        text: document.body.innerText,
-    })""")
+    injected = page.evaluate("""() => {
+        const headings = [...document.querySelectorAll('h1, h2, h3, h4, h5, h6')];
+        const found = {
+            scripts: [...document.scripts]
+                .filter(s => (!s.type || /javascript|module/.test(s.type)) && /xss/.test(s.textContent)).length,
+            rawDataBlocks: [...document.scripts]
+                .filter(s => /json/.test(s.type) && /<|>/.test(s.textContent) && /xss/.test(s.textContent)).length,
+            handlers: [...document.querySelectorAll('*')]
+                .filter(el => [...el.attributes].some(a => /^on/i.test(a.name))).length,
+            iframes: document.querySelectorAll('iframe').length,
+            jsLinks: [...document.querySelectorAll('a[href]')]
+                .filter(a => /^\\s*javascript:/i.test(a.getAttribute('href'))).length,
+            outsideImages: [...document.querySelectorAll('img, image, source, picture')]
+                .filter(el => /evil\\.example/.test(el.outerHTML)).length,
+            injectedHeadings: headings.filter(h => h.tagName !== 'H1' && /INJECTED/.test(h.textContent)).length,
+            pageHeadings: document.querySelectorAll('article h1').length,
+            injectedTocEntries: [...document.querySelectorAll('.md-nav--secondary a')]
+                .filter(a => /INJECTED|xss|evil/i.test(a.textContent)).length,
+        };
+        document.querySelectorAll('sup.cb-cite').forEach(sup => sup.remove());
+        return {...found, text: document.body.innerText};
+    }""")
     page.close()
     httpd.shutdown()
     assert dialogs == []
@@ -266,10 +321,43 @@ def test_injected_markup_is_shown_as_text_and_never_runs(browser, poisoned_site,
         "handlers": 0,
         "iframes": 0,
         "jsLinks": 0,
+        "outsideImages": 0,
+        "injectedHeadings": 0,
+        "pageHeadings": 1,
+        "injectedTocEntries": 0,
     }
-    if path == "cases/probe/":
-        assert "<script>alert('xss-script')</script>" in injected["text"]
-        assert "{{ 7*7 }}" in injected["text"]
+    slug = path.removeprefix("cases/").rstrip("/")
+    if slug in PROBES:
+        shown = _normalised(injected["text"])
+        missing = [(p, t) for p, t in _shown_texts(_poisoned_case(slug)) if _normalised(t) not in shown]
+        assert missing == [], "shown differently from the case file"
+
+
+def test_markdown_in_a_field_builds_and_shows_literally(poisoned_site):
+    """A field with a blank line and a Markdown link to a missing page used to abort the strict build
+    after the output folder had changed; now it is text like any other."""
+    probes = [(poisoned_site / "cases" / slug / "index.html").read_text(encoding="utf-8") for slug in PROBES]
+    assert any("[broken](missing-page.md)" in html for html in probes)
+    for html in probes:
+        assert 'href="missing-page' not in html and 'src="https://evil.example' not in html
+
+
+def test_a_build_that_fails_late_leaves_the_previous_site_untouched(poisoned_project):
+    """A strict-mode warning from a hand-written page stops the build after every page was rendered:
+    the site from the previous build stays byte for byte, and no staging folder is left behind."""
+    project, out = poisoned_project
+    before = {path: path.read_bytes() for path in out.rglob("*") if path.is_file()}
+    page = project / "docs" / "late-failure.md"
+    page.write_text("# Late failure\n\n[a link to nowhere](no-such-page.md)\n", encoding="utf-8")
+    try:
+        result = mkdocs_build(out, project)
+    finally:
+        page.unlink()
+    assert result.returncode != 0 and "no-such-page.md" in result.stderr
+    after = {path: path.read_bytes() for path in out.rglob("*") if path.is_file()}
+    assert after.keys() == before.keys()
+    assert [path for path in before if before[path] != after[path]] == []
+    assert sorted(p.name for p in out.parent.iterdir() if p.name.startswith(".")) == []
 
 
 def test_two_builds_of_one_commit_are_identical(tmp_path):
