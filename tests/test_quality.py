@@ -7,8 +7,7 @@ import re
 from urllib.parse import urlsplit
 
 import pytest
-import yaml
-from conftest import ROOT, copy_project, mkdocs_build
+from conftest import ROOT, mkdocs_build
 
 from generator.validate import load_catalogue
 
@@ -49,8 +48,10 @@ def test_no_serious_accessibility_violations(browser, server, axe_source, name, 
     page.goto(server + PAGES[name])
     settle(page)
     page.add_script_tag(content=axe_source)
+    # resultTypes: only violations carry every node; passes and the rest stop at one (axe's speed option)
     result = page.evaluate(
-        "() => axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"
+        "() => axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']},"
+        " resultTypes: ['violations']})"
     )
     context.close()
     serious = [
@@ -90,40 +91,53 @@ def test_keyboard_focus_is_always_visible(browser, server, name):
     assert hidden == [], hidden
 
 
-@pytest.mark.parametrize("name", list(PAGES))
-def test_pages_satisfy_their_content_security_policy(browser, server, name):
-    page = browser.new_page()
-    page.add_init_script(
-        "window.__cspViolations = []; document.addEventListener('securitypolicyviolation', "
-        "e => window.__cspViolations.push(e.violatedDirective + ' ' + e.blockedURI));"
-    )
-    page.goto(server + PAGES[name])
-    settle(page)
-    violations = page.evaluate("() => window.__cspViolations")
-    policy = page.locator("meta[http-equiv='Content-Security-Policy']").get_attribute("content")
-    page.close()
-    assert "default-src 'self'" in policy
-    assert violations == []
+@pytest.fixture(scope="module")
+def visit(browser, server):
+    """Opens a page of PAGES once for the CSP and the own-host tests, with the CSP violations the page
+    reported and the requests it tried to send elsewhere (which are blocked)."""
+    seen: dict[str, dict] = {}
+
+    def open_once(name: str) -> dict:
+        if name in seen:
+            return seen[name]
+        context = browser.new_context()
+        blocked = []
+
+        def only_local(route):
+            if route.request.url.startswith(server) or route.request.url.startswith(("data:", "blob:")):
+                route.continue_()
+            else:
+                blocked.append(route.request.url)
+                route.abort()
+
+        context.route("**/*", only_local)
+        page = context.new_page()
+        page.add_init_script(
+            "window.__cspViolations = []; document.addEventListener('securitypolicyviolation', "
+            "e => window.__cspViolations.push(e.violatedDirective + ' ' + e.blockedURI));"
+        )
+        page.goto(server + PAGES[name])
+        settle(page)
+        seen[name] = {
+            "csp_violations": page.evaluate("() => window.__cspViolations"),
+            "policy": page.locator("meta[http-equiv='Content-Security-Policy']").get_attribute("content"),
+            "blocked": blocked,
+        }
+        context.close()
+        return seen[name]
+
+    return open_once
 
 
 @pytest.mark.parametrize("name", list(PAGES))
-def test_pages_load_with_only_the_sites_own_host(browser, server, name):
-    context = browser.new_context()
-    blocked = []
+def test_pages_satisfy_their_content_security_policy(visit, name):
+    assert "default-src 'self'" in visit(name)["policy"]
+    assert visit(name)["csp_violations"] == []
 
-    def only_local(route):
-        if route.request.url.startswith(server) or route.request.url.startswith(("data:", "blob:")):
-            route.continue_()
-        else:
-            blocked.append(route.request.url)
-            route.abort()
 
-    context.route("**/*", only_local)
-    page = context.new_page()
-    page.goto(server + PAGES[name])
-    settle(page)
-    context.close()
-    assert blocked == []
+@pytest.mark.parametrize("name", list(PAGES))
+def test_pages_load_with_only_the_sites_own_host(visit, name):
+    assert visit(name)["blocked"] == []
 
 
 def test_external_links_are_well_formed_and_open_safely(site):
@@ -138,90 +152,10 @@ def test_external_links_are_well_formed_and_open_safely(site):
             assert 'rel="noopener"' in tag.group(0), f"{html.relative_to(site)}: {tag.group(0)}"
 
 
-PAYLOADS = [
-    line for line in (ROOT / "tests" / "xss-payloads.txt").read_text(encoding="utf-8").splitlines() if line.strip()
-]
-
-
-def _poisoned_case() -> dict:
-    """A case whose every text field carries a payload; prose fields keep their citation."""
-    n = iter(range(10_000))
-
-    def text(prose: bool = True) -> str:
-        payload = PAYLOADS[next(n) % len(PAYLOADS)]
-        return f"{payload} [@src]" if prose else payload
-
-    return {
-        "slug": "probe",
-        "name": text(False),
-        "also_known_as": [text(False)],
-        "summary": text(),
-        "countries": ["DE"],
-        "region": text(False),
-        "setting": text(False),
-        "health_system": {"type": "mixed", "why": text()},
-        "start_year": 2001,
-        "start_year_note": text(),
-        "status": "active",
-        "population_served": text(),
-        "target_population": text(),
-        "context": text(),
-        "financing": text(),
-        "building_blocks": [{"term": "financing-and-incentives", "how": text(), "detail": text()}],
-        "payment_instruments": [{"term": "shared-savings", "how": text()}],
-        "timeline": [{"year": 2001, "kind": "start", "event": text()}],
-        "results": [
-            {
-                "metric": text(False),
-                "value": text(False),
-                "unit": text(False),
-                "baseline": text(False),
-                "period": text(False),
-                "direction": "improved",
-                "cite": "[@src]",
-                "note": text(False),
-            }
-        ],
-        "evidence": {"grade": "none", "why": text()},
-        "stage": {"grade": "pilot", "why": text()},
-        "strengths": [text()],
-        "weaknesses": [text()],
-        "barriers": [text()],
-        "facilitators": [text()],
-        "lessons": [text()],
-        "related": [{"slug": "gesundes-kinzigtal", "why": text(False)}],
-        "sources": [
-            {
-                "key": "src",
-                "type": "report",
-                "authors": [text(False)],
-                "year": 2020,
-                "title": text(False),
-                "container": text(False),
-                "publisher": text(False),
-                "note": text(False),
-                "url": "https://example.org/report",
-            }
-        ],
-    }
-
-
-@pytest.fixture(scope="module")
-def poisoned_site(tmp_path_factory):
-    project = copy_project(tmp_path_factory.mktemp("poisoned") / "project")
-    (project / "cases" / "probe.yaml").write_text(
-        yaml.safe_dump(_poisoned_case(), allow_unicode=True, sort_keys=False), encoding="utf-8"
-    )
-    out = project.parent / "site"
-    result = mkdocs_build(out, project)
-    assert result.returncode == 0, result.stderr
-    return out
-
-
 @pytest.mark.parametrize(
     "path",
     [
-        "cases/probe/",
+        "cases/poisoned/",
         "cases/gesundes-kinzigtal/",
         "frameworks/payment-instruments/shared-savings/",
         "cases/",
@@ -229,21 +163,12 @@ def poisoned_site(tmp_path_factory):
         "timeline/",
     ],
 )
-def test_injected_markup_is_shown_as_text_and_never_runs(browser, poisoned_site, path):
-    import functools
-    import http.server
-    import threading
-
-    from conftest import QuietHandler
-
-    httpd = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(poisoned_site))
-    )
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+def test_injected_markup_is_shown_as_text_and_never_runs(browser, scratch, path):
+    """The scratch catalogue holds a case with a payload of tests/xss-payloads.txt in every text field."""
     page = browser.new_page()
     dialogs = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-    page.goto(f"http://127.0.0.1:{httpd.server_address[1]}/{path}")
+    page.goto(scratch.url + path)
     page.wait_for_load_state("networkidle")
     injected = page.evaluate("""() => ({
         scripts: [...document.scripts]
@@ -258,7 +183,6 @@ def test_injected_markup_is_shown_as_text_and_never_runs(browser, poisoned_site,
         text: document.body.innerText,
     })""")
     page.close()
-    httpd.shutdown()
     assert dialogs == []
     assert {k: v for k, v in injected.items() if k != "text"} == {
         "scripts": 0,
@@ -267,18 +191,17 @@ def test_injected_markup_is_shown_as_text_and_never_runs(browser, poisoned_site,
         "iframes": 0,
         "jsLinks": 0,
     }
-    if path == "cases/probe/":
+    if path == "cases/poisoned/":
         assert "<script>alert('xss-script')</script>" in injected["text"]
         assert "{{ 7*7 }}" in injected["text"]
 
 
-def test_two_builds_of_one_commit_are_identical(tmp_path):
+def test_two_builds_of_one_commit_are_identical(site, tmp_path):
     """Byte for byte, except the allow-list: the Pagefind bundle, whose index files are written in a
-    varying order by parallel workers and named by their content's hash."""
-    first, second = tmp_path / "a", tmp_path / "b"
-    for out in (first, second):
-        result = mkdocs_build(out)
-        assert result.returncode == 0, result.stderr
+    varying order by parallel workers and named by their content's hash. The first build is the session's."""
+    first, second = site, tmp_path / "b"
+    result = mkdocs_build(second)
+    assert result.returncode == 0, result.stderr
     allowed_prefixes = ("pagefind/",)
     comparison = filecmp.dircmp(first, second)
     differences = []
