@@ -114,6 +114,6 @@ def pytest_sessionfinish(session, exitstatus):
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
     skipped = reporter.stats.get("skipped", []) if reporter else []
     if skipped and exitstatus == pytest.ExitCode.OK:
-        reporter.ensure_newline()
-        reporter.write_line(f"{len(skipped)} test(s) skipped: the run fails, as nothing may be skipped", red=True)
+        reporter.write("\n")
+        reporter.write_sep("=", f"{len(skipped)} skipped: the run fails, as no test may be skipped", red=True)
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
