@@ -1,6 +1,6 @@
 """Shared fixtures: the project root, a built site, a local web server and a real browser.
 
-Builds are the slow part of the suite, so each kind is made once per run and shared:
+Each kind of build is made once per run and shared (a test run should stay under four minutes):
 - `built` / `site`: the real catalogue, as a contributor builds it;
 - `scratch`: the real catalogue plus the probe cases of tests/probes.py, built with a public
   address, for every test that needs a changed catalogue or a deploy-style build.
