@@ -223,11 +223,19 @@ def test_two_builds_of_one_commit_are_identical(site, tmp_path):
     ).exists()
 
 
-@pytest.mark.parametrize("slug", [c.slug for c in CATALOGUE.cases])
-def test_case_prints_on_at_most_two_a4_pages(browser, server, tmp_path, slug):
+@pytest.fixture(scope="module")
+def print_tab(browser):
+    """One tab in print mode for every case: opening a tab per case would cost more than the check."""
     page = browser.new_page()
-    page.goto(server + f"cases/{slug}/")
     page.emulate_media(media="print")
+    yield page
+    page.close()
+
+
+@pytest.mark.parametrize("slug", [c.slug for c in CATALOGUE.cases])
+def test_case_prints_on_at_most_two_a4_pages(print_tab, server, slug):
+    page = print_tab
+    page.goto(server + f"cases/{slug}/")
     visible_chrome = page.evaluate("""() => ['.md-header', '.md-sidebar--primary', '.md-footer', '.cb-header-search']
         .filter(sel => {
             const el = document.querySelector(sel);
@@ -235,7 +243,6 @@ def test_case_prints_on_at_most_two_a4_pages(browser, server, tmp_path, slug):
         })""")
     sources_shown = page.locator("#sources").is_visible()
     pdf = page.pdf(format="A4", print_background=False)
-    page.close()
     pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
     assert visible_chrome == [] and sources_shown
     assert 1 <= pages <= 2, f"{slug} prints on {pages} pages"
