@@ -93,24 +93,17 @@ def test_keyboard_focus_is_always_visible(browser, server, name):
 
 @pytest.fixture(scope="module")
 def visit(browser, server):
-    """Opens a page of PAGES once for the CSP and the own-host tests, with the CSP violations the page
-    reported and the requests it tried to send elsewhere (which are blocked)."""
+    """Opens a page of PAGES once for the CSP and the own-host tests, recording the CSP violations the page
+    reported and every request it sent (the page's and its Web Workers'). Listening costs far less than
+    intercepting each request, and finds the same requests to other hosts."""
     seen: dict[str, dict] = {}
 
     def open_once(name: str) -> dict:
         if name in seen:
             return seen[name]
         context = browser.new_context()
-        blocked = []
-
-        def only_local(route):
-            if route.request.url.startswith(server) or route.request.url.startswith(("data:", "blob:")):
-                route.continue_()
-            else:
-                blocked.append(route.request.url)
-                route.abort()
-
-        context.route("**/*", only_local)
+        requests: list[str] = []
+        context.on("request", lambda request: requests.append(request.url))
         page = context.new_page()
         page.add_init_script(
             "window.__cspViolations = []; document.addEventListener('securitypolicyviolation', "
@@ -121,7 +114,7 @@ def visit(browser, server):
         seen[name] = {
             "csp_violations": page.evaluate("() => window.__cspViolations"),
             "policy": page.locator("meta[http-equiv='Content-Security-Policy']").get_attribute("content"),
-            "blocked": blocked,
+            "elsewhere": [url for url in requests if not url.startswith((server, "data:", "blob:"))],
         }
         context.close()
         return seen[name]
@@ -137,7 +130,7 @@ def test_pages_satisfy_their_content_security_policy(visit, name):
 
 @pytest.mark.parametrize("name", list(PAGES))
 def test_pages_load_with_only_the_sites_own_host(visit, name):
-    assert visit(name)["blocked"] == []
+    assert visit(name)["elsewhere"] == []
 
 
 def test_external_links_are_well_formed_and_open_safely(site):
