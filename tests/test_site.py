@@ -128,7 +128,7 @@ def test_internal_links_resolve(site):
                 missing.append(f"{html.relative_to(site)} links missing {target}")
             elif fragment and file.endswith(".html") and fragment not in parsed(site / file).ids:
                 missing.append(f"{html.relative_to(site)} links missing anchor {target}")
-    assert missing == []
+    assert missing == [], "\n".join(missing)
 
 
 def test_search_index_covers_every_case_page(site):
