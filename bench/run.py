@@ -27,8 +27,6 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import functools
-import http.server
 import json
 import os
 import platform
@@ -37,16 +35,16 @@ import shutil
 import socket
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
+import synthetic  # bench/synthetic.py: the script's own folder is on the import path
+
+from generator import htmlblocks, localserver
+from generator import site as site_module
+
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
-
-import synthetic  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 FLAGS = [
@@ -100,8 +98,7 @@ def build_sizes(n: int, seed: int) -> dict:
         [
             sys.executable,
             "-c",
-            "import sys; sys.path.insert(0, '.'); from pathlib import Path; "
-            "from generator import site; site.build(Path('.'))",
+            "from pathlib import Path; from generator import site; site.build(Path('.'))",
         ],
         project,
     )
@@ -159,10 +156,6 @@ def build_sizes(n: int, seed: int) -> dict:
 
 def write_baseline(project: Path, search: str) -> Path:
     """The project's generated pages as plain files, with no hook: MkDocs (and a search) on its own."""
-    sys.path.insert(0, str(project))
-    from generator import htmlblocks
-    from generator import site as site_module
-
     target = project.parent / f"{project.name}-baseline-{search}"
     if target.exists():
         shutil.rmtree(target)
@@ -185,24 +178,6 @@ def write_baseline(project: Path, search: str) -> Path:
         config = config.replace("plugins: []", "plugins:\n  - search")
     (target / "mkdocs.yml").write_text(config, encoding="utf-8")
     return target
-
-
-class Server:
-    """A static server for a folder, on a free local port."""
-
-    def __init__(self, folder: Path):
-        handler = functools.partial(_Quiet, directory=str(folder))
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/"
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
-
-    def close(self):
-        self.httpd.shutdown()
-
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
 
 
 def fetched(context) -> list:
@@ -531,9 +506,8 @@ def main() -> None:
         for n in [] if args.report_only else args.sizes:
             print(f"N = {n}: building", flush=True)
             row = build_sizes(n, args.seed)
-            server = Server(row["site"])
-            row["search"] = measure_pagefind_search(browser, server.url)
-            server.close()
+            with localserver.serve(row["site"]) as url:
+                row["search"] = measure_pagefind_search(browser, url)
             if n in args.theme_search:
                 print(f"N = {n}: theme search", flush=True)
                 theme = write_baseline(row["project"], search="theme")
@@ -544,9 +518,8 @@ def main() -> None:
                     check=True,
                     capture_output=True,
                 )
-                server = Server(theme / "site")
-                row["theme"] = measure_theme_search(browser, server.url)
-                server.close()
+                with localserver.serve(theme / "site") as url:
+                    row["theme"] = measure_theme_search(browser, url)
             print({k: v for k, v in row.items() if k not in ("project", "site")}, flush=True)
             rows.append(row)
             results.write_text(

@@ -14,17 +14,15 @@ import argparse
 import random
 import re
 import shutil
-import sys
 from pathlib import Path
 
 import yaml
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from generator import citations, schema
+from generator.model import COUNTRIES
+from generator.validate import load_catalogue
 
-from generator import citations, schema  # noqa: E402
-from generator.model import COUNTRIES  # noqa: E402
-from generator.validate import load_catalogue  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 PROJECT_PARTS = ("mkdocs.yml", "generator", "hooks", "overrides", "docs", "frameworks", "schema")
 

@@ -17,17 +17,15 @@
 from __future__ import annotations
 
 import shutil
-import sys
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from generator import csp, htmlblocks, search_index, site
+from generator.problems import ValidationFailed
 
-from generator import csp, htmlblocks, search_index, site  # noqa: E402
-from generator.problems import ValidationFailed  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 _pages: dict[str, tuple[str, list[str]]] = {}
 _files: dict[str, str] = {}

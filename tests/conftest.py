@@ -1,17 +1,25 @@
-"""Shared fixtures: the project root, a built site, a local web server and a real browser."""
+"""Shared fixtures: the project root, a built site, a local web server and a real browser.
+
+Each kind of build is made once per run and shared (a test run should stay under four minutes):
+- `built` / `site`: the real catalogue, as a contributor builds it;
+- `scratch`: the real catalogue plus the probe cases of tests/probes.py, built with a public
+  address, for every test that needs a changed catalogue or a deploy-style build.
+A test that must change the project copies `scratch.project` (cheap) and builds that copy.
+"""
 
 from __future__ import annotations
 
-import functools
-import http.server
 import os
 import shutil
 import subprocess
 import sys
-import threading
 from pathlib import Path
+from types import SimpleNamespace
 
+import probes
 import pytest
+
+from generator import localserver
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
@@ -25,9 +33,12 @@ CHROMIUM_FLAGS = [
 ]
 
 
-def mkdocs_build(site_dir: Path, project: Path = ROOT) -> subprocess.CompletedProcess:
+PUBLIC_URL = "https://casebook.example.org/"
+
+
+def mkdocs_build(site_dir: Path, project: Path = ROOT, env: dict | None = None) -> subprocess.CompletedProcess:
     """`mkdocs build --strict` of `project` into `site_dir`, as a contributor runs it."""
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})}
     return subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(project / "mkdocs.yml"), "-d", str(site_dir)],
         cwd=project,
@@ -37,11 +48,11 @@ def mkdocs_build(site_dir: Path, project: Path = ROOT) -> subprocess.CompletedPr
     )
 
 
-def copy_project(target: Path) -> Path:
-    """A scratch copy of the project (data, generator, theme), for tests that change files."""
+def copy_project(target: Path, source_root: Path = ROOT) -> Path:
+    """A scratch copy of a project (data, generator, theme), for tests that change files."""
     target.mkdir(parents=True, exist_ok=True)
     for name in ("mkdocs.yml", "cases", "frameworks", "generator", "hooks", "overrides", "docs", "schema"):
-        source = ROOT / name
+        source = source_root / name
         if source.is_dir():
             shutil.copytree(source, target / name, ignore=shutil.ignore_patterns("__pycache__"))
         else:
@@ -67,17 +78,22 @@ def site(built) -> Path:
 @pytest.fixture(scope="session")
 def server(site):
     """The built site on a local port, as any static host would serve it."""
-    handler = functools.partial(QuietHandler, directory=str(site))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    httpd.shutdown()
+    with localserver.serve(site) as url:
+        yield url
 
 
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
+@pytest.fixture(scope="session")
+def scratch(tmp_path_factory) -> SimpleNamespace:
+    """The real catalogue plus tests/probes.py's cases, built once with the public address the deploy
+    workflow sets (CASEBOOK_SITE_URL). Fields: project, site, url (the site served locally), result."""
+    project = copy_project(tmp_path_factory.mktemp("scratch") / "project")
+    for name, text in probes.scratch_cases().items():
+        (project / "cases" / name).write_text(text, encoding="utf-8")
+    out = project.parent / "site"
+    result = mkdocs_build(out, project, env={"CASEBOOK_SITE_URL": PUBLIC_URL})
+    assert result.returncode == 0, result.stderr
+    with localserver.serve(out) as url:
+        yield SimpleNamespace(project=project, site=out, url=url, result=result)
 
 
 @pytest.fixture(scope="session")
@@ -91,3 +107,13 @@ def browser():
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
         yield browser
         browser.close()
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """`make test` installs every tool the tests need, so a skipped test means one is missing: fail the run."""
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    skipped = reporter.stats.get("skipped", []) if reporter else []
+    if skipped and exitstatus == pytest.ExitCode.OK:
+        reporter.write("\n")
+        reporter.write_sep("=", f"{len(skipped)} skipped: the run fails, as no test may be skipped", red=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED

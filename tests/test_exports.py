@@ -10,7 +10,7 @@ import bibtexparser
 import jsonschema_rs
 import pytest
 import rispy
-from conftest import ROOT
+from conftest import PUBLIC_URL, ROOT
 from test_site import targets
 
 from generator.validate import load_catalogue
@@ -119,25 +119,12 @@ def test_every_export_is_reachable_from_the_data_page(site):
         assert (site / path).is_file()
 
 
-def test_with_a_public_address_the_sitemap_and_citations_use_it(tmp_path):
-    """The deploy workflow sets CASEBOOK_SITE_URL; then the sitemap lists every case and citations carry the address."""
-    import os
-    import subprocess
-    import sys
-
-    out = tmp_path / "site"
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "CASEBOOK_SITE_URL": "https://casebook.example.org/"}
-    result = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "-q", "-d", str(out)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        env=env,
-    )
-    assert result.returncode == 0, result.stderr
-    sitemap = (out / "sitemap.xml").read_text(encoding="utf-8")
+def test_with_a_public_address_the_sitemap_and_citations_use_it(scratch):
+    """The deploy workflow sets CASEBOOK_SITE_URL (the scratch build does too); then the sitemap lists every case
+    and citations carry the address."""
+    sitemap = (scratch.site / "sitemap.xml").read_text(encoding="utf-8")
     for case in CATALOGUE.cases:
-        assert f"<loc>https://casebook.example.org/{case.url}</loc>" in sitemap
-    html = (out / "cases" / "gesundes-kinzigtal" / "index.html").read_text(encoding="utf-8")
-    assert 'content="https://casebook.example.org/cases/gesundes-kinzigtal/"' in html  # og:url
-    assert "Available from: https://casebook.example.org/cases/gesundes-kinzigtal/" in html
+        assert f"<loc>{PUBLIC_URL}{case.url}</loc>" in sitemap
+    html = (scratch.site / "cases" / "gesundes-kinzigtal" / "index.html").read_text(encoding="utf-8")
+    assert f'content="{PUBLIC_URL}cases/gesundes-kinzigtal/"' in html  # og:url
+    assert f"Available from: {PUBLIC_URL}cases/gesundes-kinzigtal/" in html

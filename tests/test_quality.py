@@ -10,6 +10,7 @@ import pytest
 import yaml
 from conftest import ROOT, copy_project, mkdocs_build
 
+from generator import localserver
 from generator.validate import load_catalogue
 
 CATALOGUE = load_catalogue(ROOT)
@@ -49,8 +50,10 @@ def test_no_serious_accessibility_violations(browser, server, axe_source, name, 
     page.goto(server + PAGES[name])
     settle(page)
     page.add_script_tag(content=axe_source)
+    # resultTypes: only violations carry every node; passes and the rest stop at one (axe's speed option)
     result = page.evaluate(
-        "() => axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"
+        "() => axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']},"
+        " resultTypes: ['violations']})"
     )
     context.close()
     serious = [
@@ -90,40 +93,46 @@ def test_keyboard_focus_is_always_visible(browser, server, name):
     assert hidden == [], hidden
 
 
-@pytest.mark.parametrize("name", list(PAGES))
-def test_pages_satisfy_their_content_security_policy(browser, server, name):
-    page = browser.new_page()
-    page.add_init_script(
-        "window.__cspViolations = []; document.addEventListener('securitypolicyviolation', "
-        "e => window.__cspViolations.push(e.violatedDirective + ' ' + e.blockedURI));"
-    )
-    page.goto(server + PAGES[name])
-    settle(page)
-    violations = page.evaluate("() => window.__cspViolations")
-    policy = page.locator("meta[http-equiv='Content-Security-Policy']").get_attribute("content")
-    page.close()
-    assert "default-src 'self'" in policy
-    assert violations == []
+@pytest.fixture(scope="module")
+def visit(browser, server):
+    """Opens a page of PAGES once for the CSP and the own-host tests, recording the CSP violations the page
+    reported and every request it sent (the page's and its Web Workers'). Listening costs far less than
+    intercepting each request, and finds the same requests to other hosts."""
+    seen: dict[str, dict] = {}
+
+    def open_once(name: str) -> dict:
+        if name in seen:
+            return seen[name]
+        context = browser.new_context()
+        requests: list[str] = []
+        context.on("request", lambda request: requests.append(request.url))
+        page = context.new_page()
+        page.add_init_script(
+            "window.__cspViolations = []; document.addEventListener('securitypolicyviolation', "
+            "e => window.__cspViolations.push(e.violatedDirective + ' ' + e.blockedURI));"
+        )
+        page.goto(server + PAGES[name])
+        settle(page)
+        seen[name] = {
+            "csp_violations": page.evaluate("() => window.__cspViolations"),
+            "policy": page.locator("meta[http-equiv='Content-Security-Policy']").get_attribute("content"),
+            "elsewhere": [url for url in requests if not url.startswith((server, "data:", "blob:"))],
+        }
+        context.close()
+        return seen[name]
+
+    return open_once
 
 
 @pytest.mark.parametrize("name", list(PAGES))
-def test_pages_load_with_only_the_sites_own_host(browser, server, name):
-    context = browser.new_context()
-    blocked = []
+def test_pages_satisfy_their_content_security_policy(visit, name):
+    assert "default-src 'self'" in visit(name)["policy"]
+    assert visit(name)["csp_violations"] == []
 
-    def only_local(route):
-        if route.request.url.startswith(server) or route.request.url.startswith(("data:", "blob:")):
-            route.continue_()
-        else:
-            blocked.append(route.request.url)
-            route.abort()
 
-    context.route("**/*", only_local)
-    page = context.new_page()
-    page.goto(server + PAGES[name])
-    settle(page)
-    context.close()
-    assert blocked == []
+@pytest.mark.parametrize("name", list(PAGES))
+def test_pages_load_with_only_the_sites_own_host(visit, name):
+    assert visit(name)["elsewhere"] == []
 
 
 def test_external_links_are_well_formed_and_open_safely(site):
@@ -240,6 +249,12 @@ def poisoned_site(poisoned_project):
     return poisoned_project[1]
 
 
+@pytest.fixture(scope="module")
+def poisoned_url(poisoned_site):
+    with localserver.serve(poisoned_site) as url:
+        yield url
+
+
 SPACE_BEFORE_PUNCTUATION = re.compile(r"(?<!\s)\s+(?=[.,;:])")
 
 
@@ -274,21 +289,12 @@ def _shown_texts(case: dict) -> list[tuple[tuple, str]]:
         "map/",
     ],
 )
-def test_injected_markup_is_shown_as_text_and_never_runs(browser, poisoned_site, path):
-    import functools
-    import http.server
-    import threading
-
-    from conftest import QuietHandler
-
-    httpd = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(poisoned_site))
-    )
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+def test_injected_markup_is_shown_as_text_and_never_runs(browser, poisoned_url, path):
+    """The probe cases carry the payloads of tests/xss-payloads.txt in every text field, nested ones included."""
     page = browser.new_page()
     dialogs = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-    page.goto(f"http://127.0.0.1:{httpd.server_address[1]}/{path}")
+    page.goto(poisoned_url + path)
     page.wait_for_load_state("networkidle")
     injected = page.evaluate("""() => {
         const headings = [...document.querySelectorAll('h1, h2, h3, h4, h5, h6')];
@@ -313,7 +319,6 @@ def test_injected_markup_is_shown_as_text_and_never_runs(browser, poisoned_site,
         return {...found, text: document.body.innerText};
     }""")
     page.close()
-    httpd.shutdown()
     assert dialogs == []
     assert {k: v for k, v in injected.items() if k != "text"} == {
         "scripts": 0,
@@ -360,13 +365,12 @@ def test_a_build_that_fails_late_leaves_the_previous_site_untouched(poisoned_pro
     assert sorted(p.name for p in out.parent.iterdir() if p.name.startswith(".")) == []
 
 
-def test_two_builds_of_one_commit_are_identical(tmp_path):
+def test_two_builds_of_one_commit_are_identical(site, tmp_path):
     """Byte for byte, except the allow-list: the Pagefind bundle, whose index files are written in a
-    varying order by parallel workers and named by their content's hash."""
-    first, second = tmp_path / "a", tmp_path / "b"
-    for out in (first, second):
-        result = mkdocs_build(out)
-        assert result.returncode == 0, result.stderr
+    varying order by parallel workers and named by their content's hash. The first build is the session's."""
+    first, second = site, tmp_path / "b"
+    result = mkdocs_build(second)
+    assert result.returncode == 0, result.stderr
     allowed_prefixes = ("pagefind/",)
     comparison = filecmp.dircmp(first, second)
     differences = []
@@ -388,11 +392,19 @@ def test_two_builds_of_one_commit_are_identical(tmp_path):
     ).exists()
 
 
-@pytest.mark.parametrize("slug", [c.slug for c in CATALOGUE.cases])
-def test_case_prints_on_at_most_two_a4_pages(browser, server, tmp_path, slug):
+@pytest.fixture(scope="module")
+def print_tab(browser):
+    """One tab in print mode for every case: opening a tab per case would cost more than the check."""
     page = browser.new_page()
-    page.goto(server + f"cases/{slug}/")
     page.emulate_media(media="print")
+    yield page
+    page.close()
+
+
+@pytest.mark.parametrize("slug", [c.slug for c in CATALOGUE.cases])
+def test_case_prints_on_at_most_two_a4_pages(print_tab, server, slug):
+    page = print_tab
+    page.goto(server + f"cases/{slug}/")
     visible_chrome = page.evaluate("""() => ['.md-header', '.md-sidebar--primary', '.md-footer', '.cb-header-search']
         .filter(sel => {
             const el = document.querySelector(sel);
@@ -400,7 +412,6 @@ def test_case_prints_on_at_most_two_a4_pages(browser, server, tmp_path, slug):
         })""")
     sources_shown = page.locator("#sources").is_visible()
     pdf = page.pdf(format="A4", print_background=False)
-    page.close()
     pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
     assert visible_chrome == [] and sources_shown
     assert 1 <= pages <= 2, f"{slug} prints on {pages} pages"

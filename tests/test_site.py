@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
+import shutil
 from html.parser import HTMLParser
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from urllib.parse import urljoin, urlsplit
 
 import pytest
 from conftest import ROOT, copy_project, mkdocs_build
+from probes import PROBE
 
 from generator.validate import load_catalogue
 
@@ -34,17 +37,27 @@ class Links(HTMLParser):
             self.hrefs.append(attrs["href"])
 
 
-def page(site: Path, url: str) -> Links:
+@functools.cache
+def parsed(file: Path) -> Links:
+    """Each page of a built site is parsed once per test run (sites are never changed after their build)."""
     parser = Links()
-    parser.feed((site / url.strip("/") / "index.html").read_text(encoding="utf-8"))
+    parser.feed(file.read_text(encoding="utf-8"))
     return parser
+
+
+def page(site: Path, url: str) -> Links:
+    return parsed(site / url.strip("/") / "index.html")
 
 
 def targets(site: Path, url: str) -> set[str]:
     """Site-relative URLs (with #fragment) that the page at `url` links to."""
+    return _targets(site / url.strip("/") / "index.html", url)
+
+
+def _targets(file: Path, url: str) -> set[str]:
+    base = f"http://site/{url.strip('/')}/" if url.strip("/") else "http://site/"
     out = set()
-    for href in page(site, url).hrefs:
-        base = f"http://site/{url.strip('/')}/" if url.strip("/") else "http://site/"
+    for href in parsed(file).hrefs:
         parts = urlsplit(urljoin(base, href))
         if parts.netloc == "site":
             out.add(parts.path.removeprefix("/") + (f"#{parts.fragment}" if parts.fragment else ""))
@@ -101,18 +114,21 @@ def test_related_cases_link_each_other(site):
 
 
 def test_internal_links_resolve(site):
-    for html in site.rglob("*.html"):
-        if "pagefind" in html.parts:
-            continue
+    pages = [html for html in site.rglob("*.html") if "pagefind" not in html.relative_to(site).parts]
+    assert len(pages) > 100
+    files = {p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()}
+    missing = []
+    for html in pages:
         url = html.parent.relative_to(site).as_posix()
-        for target in targets(site, "" if url == "." else url):
+        for target in _targets(html, "" if url == "." else url):
             path, _, fragment = target.partition("#")
-            file = site / path / "index.html" if not Path(path).suffix else site / path
-            assert file.exists(), f"{html.relative_to(site)} links missing {target}"
-            if fragment and file.suffix == ".html":
-                assert fragment in page(site, path.rstrip("/")).ids, (
-                    f"{html.relative_to(site)} links missing anchor {target}"
-                )
+            is_folder = path.endswith("/") or not PurePosixPath(path).suffix
+            file = f"{path.rstrip('/')}/index.html".lstrip("/") if is_folder else path
+            if file not in files:
+                missing.append(f"{html.relative_to(site)} links missing {target}")
+            elif fragment and file.endswith(".html") and fragment not in parsed(site / file).ids:
+                missing.append(f"{html.relative_to(site)} links missing anchor {target}")
+    assert missing == [], "\n".join(missing)
 
 
 def test_search_index_covers_every_case_page(site):
@@ -159,19 +175,17 @@ def _tree_digest(folder: Path) -> str:
             r"cases/probe\.yaml:7:11: building_blocks\[0\]\.term: 'financing' is not a term id",
         ),
         ("name: Probe case\n", "", r"cases/probe\.yaml:1:1: name: required field is missing"),
-        ("summary: A probe", "summary: Aim: a probe", r"cases/probe\.yaml:3:\d+: \(file\): YAML syntax error"),
+        ("summary: A probe", "summary: Aim: a probe", r"cases/probe\.yaml:3:\d+: summary: YAML syntax error"),
     ],
     ids=["duplicate-key", "unknown-term", "missing-field", "syntax-error"],
 )
-def test_broken_case_stops_the_build_and_keeps_the_old_site(tmp_path, old, new, expected):
-    project = copy_project(tmp_path / "project")
-    probe = project / "cases" / "probe.yaml"
-    probe.write_text(PROBE, encoding="utf-8")
+def test_broken_case_stops_the_build_and_keeps_the_old_site(scratch, tmp_path, old, new, expected):
+    """The old site is the scratch build (which holds the valid probe); the probe is then broken."""
+    project = copy_project(tmp_path / "project", scratch.project)
     out = tmp_path / "site"
-    first = mkdocs_build(out, project)
-    assert first.returncode == 0, first.stderr
+    shutil.copytree(scratch.site, out)
     before = _tree_digest(out)
-    probe.write_text(PROBE.replace(old, new, 1), encoding="utf-8")
+    (project / "cases" / "probe.yaml").write_text(PROBE.replace(old, new, 1), encoding="utf-8")
     second = mkdocs_build(out, project)
     assert second.returncode != 0
     assert re.search(expected, second.stderr), second.stderr
@@ -179,43 +193,8 @@ def test_broken_case_stops_the_build_and_keeps_the_old_site(tmp_path, old, new, 
     assert _tree_digest(out) == before
 
 
-PROBE = """slug: probe
-name: Probe case
-summary: A probe used by the tests [@src].
-countries: [DE]
-status: active
-building_blocks:
-  - term: financing-and-incentives
-    how: Paid through a shared savings contract [@src, section 1].
-evidence:
-  grade: none
-  why: No figures are reported [@src].
-stage:
-  grade: pilot
-  why: Runs in one region [@src].
-sources:
-  - key: src
-    type: report
-    authors: [Doe J]
-    year: 2020
-    title: A test source
-"""
-
-INJECTION = "<script>alert('x')</script> <img src=x onerror=alert(1)> {{ 7*7 }} {% if true %}jinja{% endif %} **bold**"
-
-
-def test_contributor_text_is_shown_as_text(tmp_path):
-    project = copy_project(tmp_path / "project")
-    (project / "cases" / "probe.yaml").write_text(
-        PROBE.replace("name: Probe case", f'name: "Probe {INJECTION}"').replace(
-            "summary: A probe used by the tests [@src].", f'summary: "{INJECTION} [@src]."'
-        ),
-        encoding="utf-8",
-    )
-    out = tmp_path / "site"
-    result = mkdocs_build(out, project)
-    assert result.returncode == 0, result.stderr
-    html = (out / "cases" / "probe" / "index.html").read_text(encoding="utf-8")
+def test_contributor_text_is_shown_as_text(scratch):
+    html = (scratch.site / "cases" / "injected" / "index.html").read_text(encoding="utf-8")
     assert "<script>alert" not in html and "<img src=x" not in html
     assert "&lt;script&gt;alert(" in html
     assert "{{ 7*7 }}" in html and "{% if true %}jinja{% endif %}" in html and "**bold**" in html
