@@ -141,3 +141,25 @@ def test_with_a_public_address_the_sitemap_and_citations_use_it(tmp_path):
     html = (out / "cases" / "gesundes-kinzigtal" / "index.html").read_text(encoding="utf-8")
     assert 'content="https://casebook.example.org/cases/gesundes-kinzigtal/"' in html  # og:url
     assert "Available from: https://casebook.example.org/cases/gesundes-kinzigtal/" in html
+
+
+def test_case_results_csv_gives_each_figure_its_design_and_certainty(site):
+    with open(site / "case-results.csv", newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    expected = [
+        (case.slug, r["metric"], r.get("design", ""), r.get("certainty", ""))
+        for case in CATALOGUE.cases
+        for r in case.results or []
+    ]
+    assert [(r["slug"], r["metric"], r["design"], r["certainty"]) for r in rows] == expected
+    rated = [r for r in rows if r["design"]]
+    assert rated, "no result row is rated yet"
+    assert all(r["certainty_why"] and "[@" not in r["certainty_why"] for r in rated)
+
+
+def test_data_page_documents_every_column_of_each_csv(site):
+    html = (site / "data" / "index.html").read_text(encoding="utf-8")
+    for name, anchor in (("cases.csv", "cases-csv"), ("case-results.csv", "case-results-csv")):
+        header = (site / name).read_text(encoding="utf-8").splitlines()[0].split(",")
+        section = html.split(f'id="{anchor}"', 1)[1].split("<h2", 1)[0]
+        assert [c for c in header if f"<code>{c}</code>" not in section] == [], name
