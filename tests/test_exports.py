@@ -13,6 +13,7 @@ import rispy
 from conftest import ROOT
 from test_site import targets
 
+from generator import schema
 from generator.validate import load_catalogue
 
 CATALOGUE = load_catalogue(ROOT)
@@ -163,3 +164,16 @@ def test_data_page_documents_every_column_of_each_csv(site):
         header = (site / name).read_text(encoding="utf-8").splitlines()[0].split(",")
         section = html.split(f'id="{anchor}"', 1)[1].split("<h2", 1)[0]
         assert [c for c in header if f"<code>{c}</code>" not in section] == [], name
+
+
+def test_design_and_certainty_facets_run_strongest_first(site):
+    facets = {f["id"]: f for f in json.loads((site / "api" / "facets.json").read_text(encoding="utf-8"))["facets"]}
+    for facet, choices in (("design", schema.STUDY_DESIGNS), ("certainty", schema.CERTAINTY_LEVELS)):
+        values = facets[facet]["values"]
+        labels = [c["label"] for c in choices.values()]
+        assert values and values == [label for label in labels if label in values]
+    case = next(c for c in CATALOGUE.cases if any(r.get("design") for r in c.results or []))
+    html = (site / "cases" / case.slug / "index.html").read_text(encoding="utf-8")
+    shown = re.findall(r'data-pagefind-filter="design">([^<]+)<', html)
+    used = {r.get("design") for r in case.results}
+    assert shown == [c["label"] for k, c in schema.STUDY_DESIGNS.items() if k in used]
