@@ -24,6 +24,11 @@ _SELF_REPORTED = {d for d, choice in schema.STUDY_DESIGNS.items() if choice["gra
 _WEAK = {"low", "very-low"}
 
 
+def _is_money(row: dict) -> bool:
+    """A figure about money: a measure or unit naming costs or a currency, with a number in its value."""
+    return bool(_MONEY.search(f"{row['metric']} {row.get('unit', '')}") and re.search(r"\d", str(row["value"])))
+
+
 def long_date(text: str) -> str:
     """'2026-11-30' -> '30 November 2026'."""
     day = datetime.date.fromisoformat(text)
@@ -63,7 +68,7 @@ def not_known(case: Case) -> list[str]:
             )
         if rated and all(r.get("certainty") in _WEAK for r in rated):
             out.append("Every figure is of low or very low certainty: the true effects could be clearly different.")
-    if not any(_MONEY.search(f"{r['metric']} {r.get('unit', '')}") for r in rows):
+    if not any(_is_money(r) for r in rows):
         out.append("The sources give no cost figures, so whether the programme saved money or cost more is not known.")
     search = case.evaluation_search
     if not search:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import html as html_text
 import json
 import re
 
@@ -13,6 +14,7 @@ import rispy
 from conftest import PUBLIC_URL, ROOT
 from test_site import targets
 
+from generator import schema
 from generator.validate import load_catalogue
 
 CATALOGUE = load_catalogue(ROOT)
@@ -41,7 +43,7 @@ def test_frameworks_json_lists_cases_by_term(site):
 
 
 def test_cases_csv_round_trips(site):
-    with open(site / "cases.csv", newline="", encoding="utf-8") as f:
+    with open(site / "cases.csv", newline="", encoding="utf-8-sig") as f:
         rows = list(csv.DictReader(f))
     assert [r["slug"] for r in rows] == [c.slug for c in CATALOGUE.cases]
     for row, case in zip(rows, CATALOGUE.cases, strict=True):
@@ -56,7 +58,7 @@ def test_cases_csv_round_trips(site):
 
 
 def test_case_terms_csv_has_one_row_per_tag(site):
-    with open(site / "case-terms.csv", newline="", encoding="utf-8") as f:
+    with open(site / "case-terms.csv", newline="", encoding="utf-8-sig") as f:
         rows = list(csv.DictReader(f))
     assert len(rows) == sum(len(tags) for case in CATALOGUE.cases for tags in case.tags.values())
     assert all(row["how"] and "[@" not in row["how"] for row in rows)
@@ -96,7 +98,7 @@ def test_case_page_has_json_ld_and_cite_box(site, slug):
     for style in ("APA", "Vancouver", "BibTeX"):
         assert f'id="cite-{style.lower()}"' in html
     bibtex = re.search(r'<pre id="cite-bibtex"[^>]*>(.*?)</pre>', html, re.S).group(1)
-    entry = bibtexparser.loads(re.sub(r"<[^>]+>", "", bibtex).replace("&amp;", "&")).entries[0]
+    entry = bibtexparser.loads(html_text.unescape(re.sub(r"<[^>]+>", "", bibtex))).entries[0]
     assert entry["title"] == CATALOGUE.case_by_slug[slug].name
     assert 'property="og:title"' in html
 
@@ -128,3 +130,38 @@ def test_with_a_public_address_the_sitemap_and_citations_use_it(scratch):
     html = (scratch.site / "cases" / "gesundes-kinzigtal" / "index.html").read_text(encoding="utf-8")
     assert f'content="{PUBLIC_URL}cases/gesundes-kinzigtal/"' in html  # og:url
     assert f"Available from: {PUBLIC_URL}cases/gesundes-kinzigtal/" in html
+
+
+def test_case_results_csv_gives_each_figure_its_design_and_certainty(site):
+    with open(site / "case-results.csv", newline="", encoding="utf-8-sig") as f:
+        rows = list(csv.DictReader(f))
+    expected = [
+        (case.slug, r["metric"], r.get("design", ""), r.get("certainty", ""))
+        for case in CATALOGUE.cases
+        for r in case.results or []
+    ]
+    assert [(r["slug"], r["metric"], r["design"], r["certainty"]) for r in rows] == expected
+    rated = [r for r in rows if r["design"]]
+    assert rated, "no result row is rated yet"
+    assert all(r["certainty_why"] and "[@" not in r["certainty_why"] for r in rated)
+
+
+def test_data_page_documents_every_column_of_each_csv(site):
+    html = (site / "data" / "index.html").read_text(encoding="utf-8")
+    for name, anchor in (("cases.csv", "cases-csv"), ("case-results.csv", "case-results-csv")):
+        header = (site / name).read_text(encoding="utf-8-sig").splitlines()[0].split(",")
+        section = html.split(f'id="{anchor}"', 1)[1].split("<h2", 1)[0]
+        assert [c for c in header if f"<code>{c}</code>" not in section] == [], name
+
+
+def test_design_and_certainty_facets_run_strongest_first(site):
+    facets = {f["id"]: f for f in json.loads((site / "api" / "facets.json").read_text(encoding="utf-8"))["facets"]}
+    for facet, choices in (("design", schema.STUDY_DESIGNS), ("certainty", schema.CERTAINTY_LEVELS)):
+        values = facets[facet]["values"]
+        labels = [c["label"] for c in choices.values()]
+        assert values and values == [label for label in labels if label in values]
+    case = next(c for c in CATALOGUE.cases if any(r.get("design") for r in c.results or []))
+    html = (site / "cases" / case.slug / "index.html").read_text(encoding="utf-8")
+    shown = re.findall(r'data-pagefind-filter="design">([^<]+)<', html)
+    used = {r.get("design") for r in case.results}
+    assert shown == [c["label"] for k, c in schema.STUDY_DESIGNS.items() if k in used]

@@ -202,8 +202,13 @@ def _poisoned_case(slug: str) -> dict:
                 "direction": "improved",
                 "cite": "[@src]",
                 "note": text(False),
+                "design": "routine-monitoring",
+                "certainty": "low",
+                "certainty_why": text(),
             }
         ],
+        "evaluation_search": {"searched": "2026-11-30", "outcome": "found", "note": text()},
+        "corrections": [{"field": "start_year", "said": text(), "correction": text()}],
         "evidence": {"grade": "none", "why": text()},
         "stage": {"grade": "pilot", "why": text()},
         "strengths": [text(), text()],
