@@ -128,10 +128,8 @@ CERTAINTY_LEVELS = {
     "very-low": {"label": "Very low", "description": "the figure says little about the true effect."},
 }
 
-#: The fields that say how a result was obtained and how sure one can be of it. A row that has one of them
-#: must have all three; once every case has them, set RESULT_EVIDENCE_REQUIRED to make them required on every row.
+#: The fields that say how a result was obtained and how sure one can be of it: every result row has all three.
 RESULT_EVIDENCE_FIELDS = ["design", "certainty", "certainty_why"]
-RESULT_EVIDENCE_REQUIRED = False
 
 #: What a search for published evaluations of the programme found.
 EVALUATION_OUTCOMES = {
@@ -404,7 +402,7 @@ def case_schema(frameworks: Iterable[dict]) -> dict:
             "items": {
                 "type": "object",
                 "additionalProperties": False,
-                "required": ["metric", "value", "cite"] + (RESULT_EVIDENCE_FIELDS if RESULT_EVIDENCE_REQUIRED else []),
+                "required": ["metric", "value", "cite", *RESULT_EVIDENCE_FIELDS],
                 "properties": {
                     "metric": _text("What was measured, like 'Hospital days per 1,000 patients'."),
                     "value": {
@@ -434,10 +432,6 @@ def case_schema(frameworks: Iterable[dict]) -> dict:
                         "GRADE rating). " + describe(CERTAINTY_LEVELS),
                     },
                     "certainty_why": _prose("One line: why this certainty (design, sample, comparison, who reported)."),
-                },
-                "dependentRequired": {
-                    field: [other for other in RESULT_EVIDENCE_FIELDS if other != field]
-                    for field in RESULT_EVIDENCE_FIELDS
                 },
             },
         },
