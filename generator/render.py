@@ -22,7 +22,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 from . import bibliography, charts, citations, exports, facets, schema, worldmap
-from .model import COUNTRIES, Case, Catalogue, Source, Term
+from .model import COUNTRIES, Case, Catalogue, Source, Tag, Term
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -91,6 +91,32 @@ class Citer:
 def _md_escape(text: str) -> str:
     """Text for a Markdown heading: HTML-escaped, Markdown punctuation backslash-escaped."""
     return re.sub(r"([\\`*_{}\[\]()#+\-.!|])", r"\\\1", str(escape(text)))
+
+
+def shared_accounts(tags: list[Tag]) -> dict[int, tuple[Tag, list[Tag]]]:
+    """For each tag (by id()): the tag under which the page shows its `how`, and the tags repeating that text.
+
+    Contributors sometimes give one sentence under several frameworks; the case page shows it once,
+    where it first appears (tags come in page order), and lists the other terms beside it.
+    """
+
+    def text(tag: Tag) -> str:
+        return " ".join(citations.strip_markers(tag.how).split()).casefold()
+
+    owners: dict[str, Tag] = {}
+    for tag in tags:
+        owners.setdefault(text(tag), tag)
+    out: dict[int, tuple[Tag, list[Tag]]] = {id(tag): (owners[text(tag)], []) for tag in tags}
+    for tag in tags:
+        owner = owners[text(tag)]
+        if owner is not tag:
+            out[id(owner)][1].append(tag)
+    return out
+
+
+def corrected_fields(case: Case) -> set[str]:
+    """Top-level fields of a case with a published correction (`corrections[].field`, e.g. 'results[2].value')."""
+    return {re.split(r"[.\[]", item["field"], maxsplit=1)[0] for item in case.data.get("corrections") or []}
 
 
 class Renderer:
@@ -257,13 +283,24 @@ class Renderer:
             if sub.get("x-prose") or sub.get("x-citation")
         ]
         locators = {s.key: cite.locators(s.key, texts) for s in case.sources}
+        payment = self.catalogue.framework_with_role("payment")
+        how_it_works = self.catalogue.framework_with_role("how-it-works")
+        leading = [fw for fw in (payment, how_it_works) if fw]  # the sections a policymaker reads first
+        others = [fw for fw in self.catalogue.frameworks if fw not in leading and case.tags[fw.id]]
+        accounts = shared_accounts([tag for fw in leading + others for tag in case.tags[fw.id]])
         return self.page(
             "case.md.j2",
             case.url,
             case.name,
             case.plain_summary,
             searchable=True,
+            hide=["navigation"],
             case=case,
+            payment_fw=payment,
+            how_fw=how_it_works,
+            other_fws=others,
+            shared=lambda tag: accounts[id(tag)],
+            corrected=corrected_fields(case),
             cite=cite,
             locators=locators,
             facets=facets.case_facets(case),

@@ -1,5 +1,6 @@
 """MkDocs glue for the casebook generator: the only file that knows MkDocs.
 
+- on_config: the catalogue's version (from git) for the footer, as config.extra.casebook.version.
 - on_pre_build: validate and render everything in memory. It runs before
   MkDocs empties the output folder, so a broken case file stops the build and
   leaves the previous site untouched.
@@ -21,7 +22,7 @@ from mkdocs.structure.files import File, Files
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from generator import csp, htmlblocks, search_index, site  # noqa: E402
+from generator import csp, htmlblocks, repository, search_index, site  # noqa: E402
 from generator.problems import ValidationFailed  # noqa: E402
 
 _pages: dict[str, tuple[str, list[str]]] = {}
@@ -32,6 +33,11 @@ _serving = False
 def on_startup(command: str, dirty: bool) -> None:
     global _serving
     _serving = command == "serve"
+
+
+def on_config(config):
+    config.extra.setdefault("casebook", {})["version"] = repository.version(ROOT)
+    return config
 
 
 def on_pre_build(config) -> None:
