@@ -11,7 +11,7 @@ import io
 import json
 import re
 
-from . import citations, facets
+from . import citations, facets, schema
 from .model import Case, Catalogue
 
 VERSION = 1
@@ -55,10 +55,23 @@ def terms_record(catalogue: Catalogue) -> dict:
         fw.data["case_field"]: {
             "id": fw.id,
             "label": fw.label,
+            "role": fw.role,
             "url": fw.url,
             "terms": {t.id: [t.label, t.url] for t in fw.terms},
         }
         for fw in catalogue.frameworks
+    }
+
+
+def labels_record() -> dict:
+    """Plain-language labels of the coded fields (grades, status, groups), for the compare page."""
+    return {
+        "evidence": schema.EVIDENCE_GRADES,
+        "stage": schema.STAGES,
+        "status": schema.STATUSES,
+        "target_groups": schema.TARGET_GROUPS,
+        "health_systems": schema.HEALTH_SYSTEMS,
+        "directions": schema.DIRECTIONS,
     }
 
 
@@ -400,6 +413,7 @@ def files(catalogue: Catalogue) -> dict[str, str]:
         f"{API}frameworks.json": _json(frameworks_record(catalogue)),
         f"{API}facets.json": _json(facets.facet_file(catalogue)),
         f"{API}terms.json": _json(terms_record(catalogue)),
+        f"{API}labels.json": _json(labels_record()),
         "cases.csv": cases_csv(catalogue),
         "case-terms.csv": tags_csv(catalogue),
         "case-results.csv": results_csv(catalogue),

@@ -17,12 +17,13 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from urllib.parse import urlencode
 
 import jinja2
 from markupsafe import Markup, escape
 
 from . import bibliography, charts, citations, exports, facets, schema, worldmap
-from .model import COUNTRIES, Case, Catalogue, Source, Tag, Term
+from .model import COUNTRIES, EUROPE, Case, Catalogue, Source, Tag, Term
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -181,17 +182,13 @@ class Renderer:
         """Every generated page, by its path under the docs folder."""
         cat = self.catalogue
         out = {
-            "index.md": self.page(
-                "home.md.j2",
-                "",
-                "Integrated Care Casebook",
-                "Cases of integrated health and social care from around the world, "
-                "with what worked, what failed and why.",
-                hide=["navigation", "toc"],
-                recent=self.recent_cases(),
-            ),
             "cases/index.md": self.page(
-                "cases.md.j2", "cases/", "Cases", "Every case of the Integrated Care Casebook."
+                "cases.md.j2",
+                "cases/",
+                "Cases",
+                "Every case of the Integrated Care Casebook.",
+                hide=["navigation", "toc"],
+                countries=self.countries,
             ),
             "frameworks/index.md": self.page(
                 "frameworks.md.j2",
@@ -273,7 +270,50 @@ class Renderer:
             )
             for term in fw.terms:
                 out[f"frameworks/{fw.id}/{term.id}.md"] = self.term_page(term)
+        out["index.md"] = self.home_page(failures_page="failures.md" in out)
         return out
+
+    def home_page(self, failures_page: bool) -> str:
+        """The home page starts from a reader's questions, and states the catalogue's scope from the data."""
+        cases = self.catalogue.cases
+        ended = schema.STAGES["ended"]  # without the failures page, the home page links to a search for these
+        grades = [
+            (code, choice["label"], sum(c.evidence["grade"] == code for c in cases))
+            for code, choice in schema.EVIDENCE_GRADES.items()
+        ]
+        return self.page(
+            "home.md.j2",
+            "",
+            "Integrated Care Casebook",
+            "Cases of integrated health and social care from around the world, with what worked, what failed and why.",
+            hide=["navigation", "toc"],
+            countries=self.countries,
+            payment_terms=self.most_used_terms("payment"),
+            in_europe=sum(any(code in EUROPE for code in c.countries) for c in cases),
+            evidence_mix=[g for g in grades if g[2]],
+            failures_url="failures/" if failures_page else "search/?" + urlencode({"stage": ended["label"]}),
+            **self.home_cases(),
+        )
+
+    def most_used_terms(self, role: str, count: int = 5) -> list[Term]:
+        """The terms of the framework playing `role` that most cases show (none unused)."""
+        fw = self.catalogue.framework_with_role(role)
+        used = [t for t in (fw.terms if fw else []) if t.cases]
+        return sorted(used, key=lambda t: (-len(t.cases), t.label.casefold()))[:count]
+
+    def home_cases(self, count: int = 6) -> dict:
+        """Cases to list on the home page. "Recently changed" only when the dates say something: when
+        every case shares one date (one bulk commit), a list by date would be alphabetical, so the page
+        lists "Start with these" instead: the cases with the strongest evidence, then the most result figures."""
+        dates = {c.last_changed for c in self.catalogue.cases}
+        if len(dates) > 1:
+            return {"recent": self.recent_cases(count), "start_with": []}
+        strength = list(schema.EVIDENCE_GRADES)
+        ranked = sorted(
+            self.catalogue.cases,
+            key=lambda c: (strength.index(c.evidence["grade"]), -len(c.results or []), c.name.casefold()),
+        )
+        return {"recent": [], "start_with": ranked[:count]}
 
     def case_page(self, case: Case) -> str:
         cite = Citer(case.sources)
