@@ -24,10 +24,11 @@
     return value.split(",").map((s) => s.trim()).filter((s) => /^[a-z0-9-]+$/.test(s)).slice(0, 4);
   }
 
-  function row(label, cells) {
+  // keys: what makes two cells "the same" (the text, unless given: grades compare by grade, not by why).
+  function row(label, cells, keys) {
     const tr = el("tr", {}, el("th", { scope: "row" }, label), ...cells.map((c) => el("td", {}, c)));
     // Rows whose cells say the same for every case can be hidden with "Show differences only".
-    const texts = cells.map((c) => (typeof c === "string" ? c : c.textContent));
+    const texts = keys || cells.map((c) => (typeof c === "string" ? c : c.textContent));
     if (texts.every((t) => t === texts[0])) tr.classList.add("cb-compare__same");
     return tr;
   }
@@ -50,19 +51,19 @@
       ...records.map((r) => el("th", { scope: "col" }, el("a", { href: url(r.url) }, r.data.name),
         el("span", { class: "cb-compare__tag" }, (countryNames[r.data.slug] || "") + (r.data.start_year ? " · since " + r.data.start_year : ""))))));
     const rows = [];
-    const add = (label, get) => rows.push(row(label, data.map((d) => {
+    const add = (label, get, key) => rows.push(row(label, data.map((d) => {
       const value = get(d);
       return value === undefined || value === null || value === "" ? none : value;
-    })));
+    }), key && data.map(key)));
     // What a policymaker asks first: did it work, and how sure can we be?
     rows.push(group("Did it work?", null, n));
-    add("Evidence of effect", (d) => el("span", {}, graded(labels.evidence, d.evidence.grade), el("span", { class: "cb-compare__tag" }, plain(d.evidence.why))));
+    add("Evidence of effect", (d) => el("span", {}, graded(labels.evidence, d.evidence.grade), el("span", { class: "cb-compare__tag" }, plain(d.evidence.why))), (d) => d.evidence.grade);
     add("Results reported", (d) => {
       const items = (d.results || []).map((r) => el("li", {}, `${r.metric}: ${r.value}${r.unit ? " " + r.unit : ""}` +
         (r.period ? ` (${r.period})` : "") + (r.direction && labels.directions[r.direction] ? ` — ${labels.directions[r.direction]}` : "")));
       return items.length ? el("ul", {}, ...items) : "No figures in the sources";
     });
-    add("Stage", (d) => el("span", {}, graded(labels.stage, d.stage.grade), el("span", { class: "cb-compare__tag" }, plain(d.stage.why))));
+    add("Stage", (d) => el("span", {}, graded(labels.stage, d.stage.grade), el("span", { class: "cb-compare__tag" }, plain(d.stage.why))), (d) => d.stage.grade);
     rows.push(group("What, where and for whom", null, n));
     add("Countries", (d) => countryNames[d.slug] || d.countries.join(", "));
     add("Region", (d) => d.region);
