@@ -246,6 +246,7 @@ class Renderer:
                 "data/",
                 "Data",
                 "The casebook as open data: CSV, JSON, BibTeX, RIS and CSL-JSON.",
+                hide=["navigation"],
                 columns=self.csv_columns(),
             ),
             "contribute/fields.md": self.page(
@@ -389,6 +390,7 @@ class Renderer:
             f"{term.label} ({fw.label})",
             citations.strip_markers(term.definition),
             searchable=True,
+            hide=["navigation"],  # term pages are not in the navigation: no empty sidebar beside them
             term=term,
             fw=fw,
             uses=uses,

@@ -48,9 +48,10 @@ def test_no_page_scrolls_sideways(reader, server, name):
     assert overflow <= 0, f"{name} scrolls sideways by {overflow}px at {reader.width}px"
 
 
-def test_sideways_scrollers_are_labelled_regions(reader, server):
+@pytest.mark.parametrize("name", ["compare", "case", "data", "framework", "cases"])
+def test_sideways_scrollers_are_labelled_regions(reader, server, name):
     """Where a table is wider than the screen it scrolls in a box a keyboard and a screen reader can find."""
-    reader.goto(server + PAGES["compare"])
+    reader.goto(server + PAGES[name])
     settle(reader)
     for box in reader.locator(".cb-table-wrap").all():
         if box.evaluate("e => e.scrollWidth > e.clientWidth + 1"):
