@@ -240,6 +240,7 @@ class Renderer:
                 "Compare cases",
                 "Two to four cases of the casebook side by side.",
                 hide=["navigation", "toc"],
+                pairs=self.suggested_pairs(),
             ),
             "data.md": self.page(
                 "data.md.j2",
@@ -302,6 +303,25 @@ class Renderer:
         used = [t for t in (fw.terms if fw else []) if t.cases]
         return sorted(used, key=lambda t: (-len(t.cases), t.label.casefold()))[:count]
 
+    def ranked_cases(self) -> list[Case]:
+        """Cases with the strongest evidence of effect first, then those with the most result figures."""
+        strength = list(schema.EVIDENCE_GRADES)
+        return sorted(
+            self.catalogue.cases,
+            key=lambda c: (strength.index(c.evidence["grade"]), -len(c.results or []), c.name.casefold()),
+        )
+
+    def suggested_pairs(self, count: int = 3) -> list[tuple[Case, Case]]:
+        """Ready-made comparisons for the compare page: well-evidenced cases, each with its most similar case."""
+        pairs: list[tuple[Case, Case]] = []
+        for case in self.ranked_cases():
+            similar = self.catalogue.similar(case, limit=1)
+            if similar and not any(case in pair for pair in pairs):
+                pairs.append((case, similar[0][0]))
+            if len(pairs) == count:
+                break
+        return pairs
+
     def home_cases(self, count: int = 6) -> dict:
         """Cases to list on the home page. "Recently changed" only when the dates say something: when
         every case shares one date (one bulk commit), a list by date would be alphabetical, so the page
@@ -309,12 +329,7 @@ class Renderer:
         dates = {c.last_changed for c in self.catalogue.cases}
         if len(dates) > 1:
             return {"recent": self.recent_cases(count), "start_with": []}
-        strength = list(schema.EVIDENCE_GRADES)
-        ranked = sorted(
-            self.catalogue.cases,
-            key=lambda c: (strength.index(c.evidence["grade"]), -len(c.results or []), c.name.casefold()),
-        )
-        return {"recent": [], "start_with": ranked[:count]}
+        return {"recent": [], "start_with": self.ranked_cases()[:count]}
 
     def case_page(self, case: Case) -> str:
         cite = Citer(case.sources)

@@ -237,3 +237,29 @@ def test_frail_dutch_programmes_and_their_results_in_three_steps(browser, server
     page.locator("table.cb-caselist tbody tr:visible th a").first.click()
     assert page.locator("h2").nth(1).inner_text() == "Did it work?"
     page.close()
+
+
+def test_compare_two_programmes_on_payment_in_three_steps(browser, server):
+    """Home -> compare -> a suggested pair, whose comparison shows how each was paid for."""
+    page = browser.new_page(viewport={"width": 1366, "height": 900})
+    page.goto(server)
+    page.get_by_role("link", name=re.compile("Compare two programmes")).click()
+    page.locator(".cb-compare__pairs a").first.click()
+    page.wait_for_url("**/compare/?cases=*")
+    page.wait_for_function("() => /Comparing 2 cases/.test(document.getElementById('cb-compare-status').textContent)")
+    assert page.locator("#cb-compare-table th[scope=rowgroup]", has_text="How it was paid for").is_visible()
+    assert page.locator("#cb-compare-table th[scope=row]", has_text="Financing").count() == 1
+    page.close()
+
+
+def test_a_payment_instrument_and_what_happened_in_three_steps(browser, server):
+    """Home -> a payment instrument -> a case using it, which opens on whether it worked."""
+    page = browser.new_page(viewport={"width": 1366, "height": 900})
+    page.goto(server)
+    instrument = page.locator(".cb-paylist a").first
+    label = instrument.inner_text()
+    instrument.click()
+    assert page.locator("h1").inner_text() == label
+    page.locator(".cb-uses__case").first.click()
+    assert page.locator("#results").inner_text() == "Did it work?"
+    page.close()
