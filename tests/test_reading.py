@@ -263,3 +263,27 @@ def test_a_payment_instrument_and_what_happened_in_three_steps(browser, server):
     page.locator(".cb-uses__case").first.click()
     assert page.locator("#results").inner_text() == "Did it work?"
     page.close()
+
+
+def test_case_page_marks_corrected_fields_and_dates_its_status():
+    """Fields from the evidence issue, when a case has them: status "as of", last reviewed, corrections."""
+    from generator.render import Renderer
+
+    case = next(c for c in CATALOGUE.cases if c.start_year)
+    extra = {
+        "status_as_of": 2019,
+        "last_reviewed": "2026-11-01",
+        "corrections": [{"field": "start_year", "said": "1999", "correction": "The sources say otherwise."}],
+    }
+    saved = dict(case.data)
+    case.data.update(extra)
+    try:
+        html = Renderer(CATALOGUE, {}).case_page(case)
+    finally:
+        case.data.clear()
+        case.data.update(saved)
+    since = re.search(r"<dt>Since</dt><dd>(.*?)</dd>", html).group(1)
+    assert '<a class="cb-corrected" href="#corrections">corrected</a>' in since
+    assert html.count('class="cb-corrected"') == 1
+    assert f"{case.status.capitalize()} as of 2019" in html
+    assert "Last reviewed against its sources 2026-11-01" in html
