@@ -90,6 +90,7 @@
       }
     }
     table.replaceChildren(el("caption", { class: "cb-sr-only" }, "Cases compared side by side"), head, el("tbody", {}, ...rows));
+    table.style.setProperty("--cb-n", String(n)); // columns of the phone layout (casebook.css)
     markGroups();
   }
 
