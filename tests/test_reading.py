@@ -78,7 +78,7 @@ def test_titles_do_not_repeat_themselves(reader, server, name):
 def test_case_page_answers_did_it_work_before_the_frameworks(reader, server):
     reader.goto(server + PAGES["case"])
     top = reader.evaluate("id => document.getElementById(id).getBoundingClientRect().top + scrollY", "results")
-    tags = reader.evaluate("[...document.querySelectorAll('.cb-tag')].map(e => e.getBoundingClientRect().top + scrollY)")
+    tags = reader.eval_on_selector_all(".cb-tag", "tags => tags.map(e => e.getBoundingClientRect().top + scrollY)")
     assert tags and top < min(tags)
     assert "Grades describe what the sources show" in reader.locator(".cb-glance").first.inner_text()
 
@@ -132,7 +132,8 @@ def test_case_names_are_readable_in_the_case_list(reader, server):
             for (let i = 0; i < text.length; i++) {
                 range.setStart(text, i); range.setEnd(text, i + 1);
                 const top = range.getBoundingClientRect().top;
-                if (lastTop !== null && top > lastTop + 2 && !/\\s/.test(text.data[i - 1]) && !/[-/]/.test(text.data[i - 1])) return true;
+                const before = text.data[i - 1];
+                if (lastTop !== null && top > lastTop + 2 && !/[\\s\\-/]/.test(before)) return true;
                 lastTop = top;
             }
             return false;
@@ -143,7 +144,9 @@ def test_case_names_are_readable_in_the_case_list(reader, server):
 
 def test_case_filter_matches_every_word_in_any_order(reader, server):
     reader.goto(server + PAGES["cases"])
-    dutch_frail = {c.name for c in CATALOGUE.cases if "NL" in c.countries and "frail-elderly" in (c.target_groups or [])}
+    dutch_frail = {
+        c.name for c in CATALOGUE.cases if "NL" in c.countries and "frail-elderly" in (c.target_groups or [])
+    }
     assert dutch_frail
     reader.fill("#cb-case-filter", "Netherlands, frail")
     shown = set(reader.locator("table.cb-caselist tbody tr:visible th").all_inner_texts())
@@ -287,3 +290,12 @@ def test_case_page_marks_corrected_fields_and_dates_its_status():
     assert html.count('class="cb-corrected"') == 1
     assert f"{case.status.capitalize()} as of 2019" in html
     assert "Last reviewed against its sources 2026-11-01" in html
+
+
+def test_folded_frameworks_name_each_term_once(site):
+    """A term tagged at two levels (SELFIE's financing at meso and macro) is named once in the summary line."""
+    for case in CATALOGUE.cases:
+        html = (site / case.url / "index.html").read_text(encoding="utf-8")
+        for line in re.findall(r'class="cb-fw__terms">([^<]*)<', html):
+            terms = line.split(", ")
+            assert len(terms) == len(set(terms)), f"{case.slug}: {line}"
