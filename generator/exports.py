@@ -21,7 +21,7 @@ import csv
 import io
 import json
 
-from . import citations, facets
+from . import citations, facets, schema
 from .model import Case, Catalogue
 
 VERSION = 1
@@ -65,6 +65,7 @@ def terms_record(catalogue: Catalogue) -> dict:
         fw.data["case_field"]: {
             "id": fw.id,
             "label": fw.label,
+            "role": fw.role,
             "url": fw.url,
             "terms": {t.id: [t.label, t.url] for t in fw.terms},
         }
@@ -88,6 +89,18 @@ def csv_cell(value):
     if isinstance(value, str) and value.startswith(FORMULA_START) and not _is_number(value):
         return "'" + value
     return value
+
+
+def labels_record() -> dict:
+    """Plain-language labels of the coded fields (grades, status, groups), for the compare page."""
+    return {
+        "evidence": schema.EVIDENCE_GRADES,
+        "stage": schema.STAGES,
+        "status": schema.STATUSES,
+        "target_groups": schema.TARGET_GROUPS,
+        "health_systems": schema.HEALTH_SYSTEMS,
+        "directions": schema.DIRECTIONS,
+    }
 
 
 def _csv(header: list[str], rows: list[list]) -> str:
@@ -485,6 +498,7 @@ def files(catalogue: Catalogue) -> dict[str, str]:
         f"{API}frameworks.json": _json(frameworks_record(catalogue)),
         f"{API}facets.json": _json(facets.facet_file(catalogue)),
         f"{API}terms.json": _json(terms_record(catalogue)),
+        f"{API}labels.json": _json(labels_record()),
         "cases.csv": cases_csv(catalogue),
         "case-terms.csv": tags_csv(catalogue),
         "case-results.csv": results_csv(catalogue),

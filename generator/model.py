@@ -22,6 +22,11 @@ COUNTRY_DATA: dict[str, dict] = {
     if not code.startswith("_")
 }
 COUNTRIES: dict[str, str] = {code: entry["name"] for code, entry in COUNTRY_DATA.items()}
+#: Countries of Europe as the UN's M49 standard counts them (region 150), for statements of scope.
+EUROPE = frozenset(
+    "AD AL AT AX BA BE BG BY CH CZ DE DK EE ES FI FO FR GB GG GI GR HR HU IE IM IS IT JE LI LT LU LV "
+    "MC MD ME MK MT NL NO PL PT RO RS RU SE SI SJ SK SM UA VA".split()
+)
 
 
 def _optional_case_fields() -> frozenset[str]:

@@ -14,15 +14,17 @@ of any static host.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from urllib.parse import urlencode
 
 import jinja2
 from markupsafe import Markup, escape
 
 from . import bibliography, charts, citations, evidence, exports, facets, htmlblocks, schema, worldmap
-from .model import COUNTRIES, Case, Catalogue, Source, Term
+from .model import COUNTRIES, EUROPE, Case, Catalogue, Source, Tag, Term
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -96,6 +98,32 @@ def _join(environment: jinja2.Environment, values, separator: str = "", attribut
     return htmlblocks.text(separator).join(htmlblocks.text(value) for value in values)
 
 
+def shared_accounts(tags: list[Tag]) -> dict[int, tuple[Tag, list[Tag]]]:
+    """For each tag (by id()): the tag under which the page shows its `how`, and the tags repeating that text.
+
+    Contributors sometimes give one sentence under several frameworks; the case page shows it once,
+    where it first appears (tags come in page order), and lists the other terms beside it.
+    """
+
+    def text(tag: Tag) -> str:
+        return " ".join(citations.strip_markers(tag.how).split()).casefold()
+
+    owners: dict[str, Tag] = {}
+    for tag in tags:
+        owners.setdefault(text(tag), tag)
+    out: dict[int, tuple[Tag, list[Tag]]] = {id(tag): (owners[text(tag)], []) for tag in tags}
+    for tag in tags:
+        owner = owners[text(tag)]
+        if owner is not tag:
+            out[id(owner)][1].append(tag)
+    return out
+
+
+def corrected_fields(case: Case) -> set[str]:
+    """Top-level fields of a case with a published correction (`corrections[].field`, e.g. 'results[2].value')."""
+    return {re.split(r"[.\[]", item["field"], maxsplit=1)[0] for item in case.data.get("corrections") or []}
+
+
 class Renderer:
     def __init__(self, catalogue: Catalogue, site: dict):
         self.catalogue = catalogue
@@ -165,17 +193,13 @@ class Renderer:
         """Every generated page, by its path under the docs folder."""
         cat = self.catalogue
         out = {
-            "index.md": self.page(
-                "home.md.j2",
-                "",
-                "Integrated Care Casebook",
-                "Cases of integrated health and social care from around the world, "
-                "with what worked, what failed and why.",
-                hide=["navigation", "toc"],
-                recent=self.recent_cases(),
-            ),
             "cases/index.md": self.page(
-                "cases.md.j2", "cases/", "Cases", "Every case of the Integrated Care Casebook."
+                "cases.md.j2",
+                "cases/",
+                "Cases",
+                "Every case of the Integrated Care Casebook.",
+                hide=["navigation", "toc"],
+                countries=self.countries,
             ),
             "frameworks/index.md": self.page(
                 "frameworks.md.j2",
@@ -227,12 +251,14 @@ class Renderer:
                 "Compare cases",
                 "Two to four cases of the casebook side by side.",
                 hide=["navigation", "toc"],
+                pairs=self.suggested_pairs(),
             ),
             "data.md": self.page(
                 "data.md.j2",
                 "data/",
                 "Data",
                 "The casebook as open data: CSV, JSON, BibTeX, RIS and CSL-JSON.",
+                hide=["navigation"],
                 columns=self.csv_columns(),
             ),
             "contribute/fields.md": self.page(
@@ -257,7 +283,64 @@ class Renderer:
             )
             for term in fw.terms:
                 out[f"frameworks/{fw.id}/{term.id}.md"] = self.term_page(term)
+        out["index.md"] = self.home_page(failures_page="failures.md" in out)
         return out
+
+    def home_page(self, failures_page: bool) -> str:
+        """The home page starts from a reader's questions, and states the catalogue's scope from the data."""
+        cases = self.catalogue.cases
+        ended = schema.STAGES["ended"]  # without the failures page, the home page links to a search for these
+        grades = [
+            (code, choice["label"], sum(c.evidence["grade"] == code for c in cases))
+            for code, choice in schema.EVIDENCE_GRADES.items()
+        ]
+        return self.page(
+            "home.md.j2",
+            "",
+            "Integrated Care Casebook",
+            "Cases of integrated health and social care from around the world, with what worked, what failed and why.",
+            hide=["navigation", "toc"],
+            countries=self.countries,
+            payment_terms=self.most_used_terms("payment"),
+            in_europe=sum(any(code in EUROPE for code in c.countries) for c in cases),
+            evidence_mix=[g for g in grades if g[2]],
+            failures_url="failures/" if failures_page else "search/?" + urlencode({"stage": ended["label"]}),
+            **self.home_cases(),
+        )
+
+    def most_used_terms(self, role: str, count: int = 5) -> list[Term]:
+        """The terms of the framework playing `role` that most cases show (none unused)."""
+        fw = self.catalogue.framework_with_role(role)
+        used = [t for t in (fw.terms if fw else []) if t.cases]
+        return sorted(used, key=lambda t: (-len(t.cases), t.label.casefold()))[:count]
+
+    def ranked_cases(self) -> list[Case]:
+        """Cases with the strongest evidence of effect first, then those with the most result figures."""
+        strength = list(schema.EVIDENCE_GRADES)
+        return sorted(
+            self.catalogue.cases,
+            key=lambda c: (strength.index(c.evidence["grade"]), -len(c.results or []), c.name.casefold()),
+        )
+
+    def suggested_pairs(self, count: int = 3) -> list[tuple[Case, Case]]:
+        """Ready-made comparisons for the compare page: well-evidenced cases, each with its most similar case."""
+        pairs: list[tuple[Case, Case]] = []
+        for case in self.ranked_cases():
+            similar = self.catalogue.similar(case, limit=1)
+            if similar and not any(case in pair for pair in pairs):
+                pairs.append((case, similar[0][0]))
+            if len(pairs) == count:
+                break
+        return pairs
+
+    def home_cases(self, count: int = 6) -> dict:
+        """Cases to list on the home page. "Recently changed" only when the dates say something: when
+        every case shares one date (one bulk commit), a list by date would be alphabetical, so the page
+        lists "Start with these" instead: the cases with the strongest evidence, then the most result figures."""
+        dates = {c.last_changed for c in self.catalogue.cases}
+        if len(dates) > 1:
+            return {"recent": self.recent_cases(count), "start_with": []}
+        return {"recent": [], "start_with": self.ranked_cases()[:count]}
 
     def case_page(self, case: Case) -> str:
         cite = Citer(case.sources)
@@ -267,13 +350,24 @@ class Renderer:
             if sub.get("x-prose") or sub.get("x-citation")
         ]
         locators = {s.key: cite.locators(s.key, texts) for s in case.sources}
+        payment = self.catalogue.framework_with_role("payment")
+        how_it_works = self.catalogue.framework_with_role("how-it-works")
+        leading = [fw for fw in (payment, how_it_works) if fw]  # the sections a policymaker reads first
+        others = [fw for fw in self.catalogue.frameworks if fw not in leading and case.tags[fw.id]]
+        accounts = shared_accounts([tag for fw in leading + others for tag in case.tags[fw.id]])
         return self.page(
             "case.md.j2",
             case.url,
             case.name,
             case.plain_summary,
             searchable=True,
+            hide=["navigation"],
             case=case,
+            payment_fw=payment,
+            how_fw=how_it_works,
+            other_fws=others,
+            shared=lambda tag: accounts[id(tag)],
+            corrected=corrected_fields(case),
             cite=cite,
             locators=locators,
             facets=facets.case_facets(case),
@@ -323,6 +417,7 @@ class Renderer:
             f"{term.label} ({fw.label})",
             citations.strip_markers(term.definition),
             searchable=True,
+            hide=["navigation"],  # term pages are not in the navigation: no empty sidebar beside them
             term=term,
             fw=fw,
             uses=uses,

@@ -37,3 +37,9 @@ def edit_url(root: Path, branch: str = "main") -> str | None:
         r"(?:https://github\.com/|git@github\.com:|ssh://git@github\.com/)([\w.-]+/[\w.-]+?)(?:\.git)?/?", remote
     )
     return f"https://github.com/{match.group(1)}/edit/{branch}/" if match else None
+
+
+def version(root: Path) -> str:
+    """The catalogue's version as readers see it: the date and short hash of the checked-out commit,
+    e.g. '2026-11-30 42ba899'; 'unreleased' outside a git checkout. (Release tags may extend this.)"""
+    return (_git(root, "log", "-1", "--format=%cs %h") or "").strip() or "unreleased"

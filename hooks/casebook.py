@@ -7,6 +7,7 @@
   builds into its own temporary folder and is left alone.)
 - on_pre_build: validate and render everything in memory, so a broken case file
   stops the build with file and line before anything is written.
+- on_config also puts the catalogue's version (from git) into config.extra.casebook.version, for the footer.
 - on_files: hand the rendered pages and data files to MkDocs as generated files.
 - on_page_content: put each page's HTML blocks back (see generator/htmlblocks.py).
 - on_post_page / on_post_template: add each page's Content-Security-Policy (not under
@@ -22,7 +23,7 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
-from generator import csp, htmlblocks, search_index, site
+from generator import csp, htmlblocks, repository, search_index, site
 from generator.problems import ValidationFailed
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -41,6 +42,7 @@ def on_startup(command: str, dirty: bool) -> None:
 
 
 def on_config(config):
+    config.extra.setdefault("casebook", {})["version"] = repository.version(ROOT)
     if _staging.get("enabled"):
         final = Path(config.site_dir)
         staging = final.with_name(f".{final.name}.staging")

@@ -60,8 +60,11 @@
 })();
 
 // Sortable, filterable tables (the case list): click a column header to sort; type to filter rows.
+// Blank cells sort last in both directions. The filter keeps rows holding every word typed, in any
+// column and any order; commas and accents do not matter ("Netherlands, frail" = "frail netherlands").
 (function () {
   "use strict";
+  const fold = (text) => text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
   for (const table of document.querySelectorAll("table[data-cb-sortable]")) {
     const body = table.tBodies[0];
     const rows = [...body.rows];
@@ -80,7 +83,8 @@
         const key = (row) => row.cells[column].dataset.sort ?? row.cells[column].textContent.trim();
         const sorted = [...body.rows].sort((a, b) => {
           const [x, y] = [key(a), key(b)];
-          const numeric = x !== "" && y !== "" && !isNaN(x) && !isNaN(y);
+          if (x === "" || y === "") return (x === "") - (y === "");
+          const numeric = !isNaN(x) && !isNaN(y);
           const order = numeric ? Number(x) - Number(y) : x.localeCompare(y);
           return ascending ? order : -order;
         });
@@ -90,18 +94,54 @@
     const filter = document.getElementById(table.dataset.cbFilter);
     if (filter) {
       const status = document.getElementById(filter.getAttribute("aria-describedby"));
-      filter.hidden = false;
+      const empty = document.getElementById(table.dataset.cbFilter + "-empty");
+      const texts = new Map(rows.map((row) => [row, fold(row.textContent)]));
       filter.closest("[hidden]")?.removeAttribute("hidden");
-      filter.addEventListener("input", () => {
-        const words = filter.value.toLowerCase().split(/\s+/).filter(Boolean);
+      const apply = () => {
+        const words = fold(filter.value).split(/[\s,;]+/).filter(Boolean);
         let shown = 0;
         for (const row of rows) {
-          const match = words.every((w) => row.textContent.toLowerCase().includes(w));
+          const match = words.every((w) => texts.get(row).includes(w));
           row.hidden = !match;
           shown += match;
         }
-        status.textContent = `${shown} of ${rows.length} cases shown.`;
-      });
+        status.textContent = words.length ? `${shown} of ${rows.length} cases shown.` : "";
+        if (empty) empty.hidden = shown > 0;
+      };
+      filter.addEventListener("input", apply);
+      for (const button of document.querySelectorAll(`[data-cb-clear="${filter.id}"]`)) {
+        button.addEventListener("click", () => {
+          filter.value = "";
+          apply();
+          filter.focus();
+        });
+      }
+      const asked = new URLSearchParams(location.search).get("filter");
+      if (asked) {
+        filter.value = asked;
+        apply();
+      }
     }
+  }
+})();
+
+// A link to something inside a folded section (<details>) opens it, on arrival and on later jumps.
+(function () {
+  "use strict";
+  const reveal = () => {
+    const target = location.hash && document.getElementById(decodeURIComponent(location.hash.slice(1)));
+    const folded = target && target.closest("details:not([open])");
+    if (folded) {
+      folded.open = true;
+      target.scrollIntoView();
+    }
+  };
+  window.addEventListener("hashchange", reveal);
+  reveal();
+  // The phone's "On this page" menu closes once a section is chosen.
+  for (const menu of document.querySelectorAll("details.cb-onpage")) {
+    menu.addEventListener("click", (event) => {
+      if (event.target.closest("a")) menu.open = false;
+    });
   }
 })();
