@@ -62,7 +62,7 @@ def terms_record(catalogue: Catalogue) -> dict:
     }
 
 
-def _csv(header: list[str], rows: list[list]) -> str:
+def csv_text(header: list[str], rows: list[list]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(header)
@@ -125,7 +125,7 @@ def cases_csv(catalogue: Catalogue) -> str:
                 case.last_changed or "",
             ]
         )
-    return _csv(header, rows)
+    return csv_text(header, rows)
 
 
 def _tag_label(tag) -> str:
@@ -153,7 +153,7 @@ def tags_csv(catalogue: Catalogue) -> str:
         for fw in catalogue.frameworks
         for tag in case.tags[fw.id]
     ]
-    return _csv(["slug", "case", "framework", "term", "term_label", "level", "how", "sources"], rows)
+    return csv_text(["slug", "case", "framework", "term", "term_label", "level", "how", "sources"], rows)
 
 
 def results_csv(catalogue: Catalogue) -> str:
@@ -174,7 +174,9 @@ def results_csv(catalogue: Catalogue) -> str:
         for case in catalogue.cases
         for r in case.results or []
     ]
-    return _csv(["slug", "case", "metric", "value", "unit", "baseline", "period", "direction", "sources", "note"], rows)
+    return csv_text(
+        ["slug", "case", "metric", "value", "unit", "baseline", "period", "direction", "sources", "note"], rows
+    )
 
 
 # --- bibliographies -------------------------------------------------------------------------
