@@ -218,6 +218,14 @@ class Renderer:
                 countries=self.countries,
                 charts=self.charts(),
             ),
+            "failures.md": self.page(
+                "failures.md.j2",
+                "failures/",
+                "What did not work",
+                "Programmes that ended or stalled, key conditions that were not met, and the weaknesses "
+                "and barriers the sources report, across the casebook.",
+                **self.failures(),
+            ),
             "compare.md": self.page(
                 "compare.md.j2",
                 "compare/",
@@ -396,6 +404,40 @@ class Renderer:
             f"{''.join(groups)}"
             f'<tfoot><tr><th scope="row">Cases showing the term</th>{totals}<td></td></tr></tfoot></table>'
         )
+
+    def failures(self) -> dict:
+        """What the 'What did not work' page gathers, all from the case files."""
+        cases = self.catalogue.cases
+        conditions = self.catalogue.framework_with_role("conditions")
+        by_condition = [
+            (
+                term,
+                [tag for tag in term.uses if tag.met is False],
+                [tag for tag in term.uses if tag.met is True],
+            )
+            for term in (conditions.terms if conditions else [])
+        ]
+        lists = {}
+        for field_name in ("weaknesses", "barriers"):
+            lists[field_name] = [
+                (
+                    stage,
+                    [
+                        (case, case.points(field_name))
+                        for case in cases
+                        if case.stage["grade"] == stage and case.points(field_name)
+                    ],
+                )
+                for stage in schema.STAGES
+            ]
+        return {
+            "ended": [c for c in cases if c.ended],
+            "singular": {"weaknesses": "weakness", "barriers": "barrier"},
+            "assessed": len({id(tag.case) for _, unmet, met in by_condition for tag in unmet + met}),
+            "conditions": conditions,
+            "by_condition": by_condition,
+            "lists": lists,
+        }
 
     @cached_property
     def countries(self) -> list[tuple[str, str, list[Case]]]:
