@@ -44,10 +44,12 @@ CUT_OFF = """() => {
     const region = scroller(el);
     if (region) {
       const outer = region.getBoundingClientRect();
-      if (outer.left < -1 || outer.right > width + 1) problems.push(`scroll region of ${el.className.baseVal ?? el.className} is cut off`);
-      if (region.scrollWidth - region.clientWidth + outer.width < box.width - 1) problems.push('region cannot reach its table');
+      if (outer.left < -1 || outer.right > width + 1) problems.push(`the scroll region of ${region.id} is cut off`);
+      const reach = region.scrollWidth - region.clientWidth + outer.width;
+      if (reach < box.width - 1) problems.push('a scroll region cannot reach the end of its table');
     } else if (box.left < -1 || box.right > width + 1) {
-      problems.push(`${el.tagName}.${el.getAttribute('class')} spans ${Math.round(box.left)}-${Math.round(box.right)} of ${width}`);
+      const span = `${Math.round(box.left)}-${Math.round(box.right)}`;
+      problems.push(`${el.tagName}.${el.getAttribute('class')} spans ${span} of ${width}`);
     }
   }
   return problems;
@@ -64,7 +66,8 @@ SMALLEST_TEXT = """(selector) => {
       if (!box.width) continue;
       let size = parseFloat(getComputedStyle(el).fontSize);
       const svg = el.ownerSVGElement;
-      if (svg && svg.viewBox.baseVal && svg.viewBox.baseVal.width) size *= svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+      const view = svg && svg.viewBox.baseVal;
+      if (view && view.width) size *= svg.getBoundingClientRect().width / view.width;
       if (size < smallest) { smallest = size; where = node.textContent.trim().slice(0, 40); }
     }
   }
