@@ -302,6 +302,7 @@ def check_case(
     validator: jsonschema_rs.Validator,
     term_lists: dict[str, str],
     levelled: set[str],
+    judged: set[str],
 ) -> None:
     checker = FileChecker(doc, case_schema, validator, term_lists)
     checker.check_schema()
@@ -347,6 +348,11 @@ def check_case(
                 doc.problem(
                     (field, index), "add 'level:' (micro, meso or macro): this framework tags each term at a level"
                 )
+            if "met" in tag and field not in judged:
+                doc.problem(
+                    (field, index, "met"),
+                    f"{label.split(' (')[0]} is not a framework of conditions: delete 'met'",
+                )
     sources = data.get("sources") if isinstance(data.get("sources"), list) else []
     checker.check_sources(checker.check_prose(sources))
 
@@ -356,12 +362,13 @@ def check_cases(root: Path, frameworks: list[dict]) -> tuple[list[tuple[str, dic
     validator = jsonschema_rs.validator_for(case_schema)
     term_lists = {fw["case_field"]: f"{fw['name']} (see frameworks/{fw['id']}.yaml)" for fw in frameworks}
     levelled = {fw["case_field"] for fw in frameworks if fw.get("levels")}
+    judged = {fw["case_field"] for fw in frameworks if fw.get("role") == "conditions"}
     docs: list[tuple[Path, YamlFile]] = []
     problems: list[Problem] = []
     for path in _files(root / "cases"):
         doc = _read(path, root)
         if not doc.problems:
-            check_case(doc, path.stem, case_schema, validator, term_lists, levelled)
+            check_case(doc, path.stem, case_schema, validator, term_lists, levelled, judged)
         docs.append((path, doc))
     slugs = {path.stem for path, _ in docs}
     names: dict[str, str] = {}
