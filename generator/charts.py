@@ -1,55 +1,75 @@
-"""Bar charts drawn at build time as SVG, each paired with a table for screen readers and print."""
+"""Bar charts of the overview page, each shown with its data, its source and a CSV to download.
+
+The bars are HTML, not a scaled SVG: their labels are page text at the page's own size, so
+they stay legible from a phone to a wide screen and wrap instead of being cut off. Each bar
+is a link to the cases behind it; its label and count are read out as text, and the bar's
+length is drawn by CSS from a custom property.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from markupsafe import Markup
 
+from .exports import csv_text
 from .htmlblocks import text
 
-BAR_HEIGHT = 22
-LABEL_WIDTH = 300
-BAR_WIDTH = 380
+
+@dataclass
+class Chart:
+    id: str  # the section's id and the CSV's name
+    title: str
+    subtitle: str  # what a bar counts, in plain words
+    column: str  # heading of the label column of the data table
+    measure: str  # completes "counts of cases by ..." in the source line
+    rows: list[tuple[str, int, str]]  # (label, count, link)
+
+    @property
+    def csv_name(self) -> str:
+        return f"{self.id}.csv"
+
+    def csv(self) -> str:
+        return csv_text([self.column, "cases"], [[label, count] for label, count, _ in self.rows])
 
 
-def bar_chart(title: str, rows: list[tuple[str, int, str]]) -> Markup:
-    """Horizontal bars: (label, count, link) rows, as given. The SVG is hidden from screen
-    readers, which read the table that follows it."""
-    top = max((count for _, count, _ in rows), default=0) or 1
-    height = BAR_HEIGHT * len(rows) + 8
-    bars = []
-    for i, (label, count, href) in enumerate(rows):
-        y = 4 + i * BAR_HEIGHT
-        width = round(BAR_WIDTH * count / top, 1)
-        bars.append(
-            Markup(
-                '<a href="{href}"><text class="cb-chart__label" x="{lx}" y="{ty}" text-anchor="end">{label}</text>'
-                '<rect class="cb-chart__bar" x="{bx}" y="{y}" width="{w}" height="{h}" rx="2"/>'
-                '<text class="cb-chart__count" x="{cx}" y="{ty}">{count}</text></a>'
-            ).format(
-                href=href,
-                lx=LABEL_WIDTH - 8,
-                ty=y + 15,
-                label=text(label),
-                bx=LABEL_WIDTH,
-                y=y + 3,
-                w=width,
-                h=BAR_HEIGHT - 6,
-                cx=LABEL_WIDTH + width + 6,
-                count=count,
-            )
+def bar_chart(chart: Chart, as_of: str) -> Markup:
+    """A chart section: subtitle, bars, "Show the data" table, source line and download link."""
+    top = max((count for _, count, _ in chart.rows), default=0) or 1
+    bars = Markup("").join(
+        Markup(
+            '<li><a class="cb-bars__row" href="{href}"><span class="cb-bars__label">{label}</span>'
+            '<span class="cb-bars__plot"><span class="cb-bars__bar" aria-hidden="true" style="--cb-bar: {pct}%"></span>'
+            '<span class="cb-bars__value">{count}<span class="cb-sr-only"> case{s}</span></span></span></a></li>'
+        ).format(
+            href=href, label=text(label), pct=round(100 * count / top, 1), count=count, s="" if count == 1 else "s"
         )
-    svg = Markup(
-        '<svg class="cb-chart" viewBox="0 0 {w} {h}" aria-hidden="true" focusable="false">{bars}</svg>'
-    ).format(w=LABEL_WIDTH + BAR_WIDTH + 50, h=height, bars=Markup("").join(bars))
+        for label, count, href in chart.rows
+    )
     table = Markup("").join(
         Markup('<tr><th scope="row"><a href="{}">{}</a></th><td class="cb-num">{}</td></tr>').format(
             href, text(label), count
         )
-        for label, count, href in rows
+        for label, count, href in chart.rows
     )
+    when = Markup(", as of {}").format(as_of) if as_of else ""
     return Markup(
-        '<figure class="cb-figure">{svg}<figcaption>{title}</figcaption></figure>'
-        '<details class="cb-chart-table"><summary>{title}: the figures as a table</summary>'
-        '<table class="cb-table"><thead><tr><th scope="col">{title}</th><th scope="col">Cases</th></tr></thead>'
+        '<p class="cb-chart__subtitle">{subtitle}</p>'
+        '<ol class="cb-bars" aria-label="{title}">{bars}</ol>'
+        '<details class="cb-chart__data"><summary>Show the data</summary>'
+        '<table class="cb-table"><caption class="cb-sr-only">{title}</caption>'
+        '<thead><tr><th scope="col">{column}</th><th scope="col" class="cb-num">Cases</th></tr></thead>'
         "<tbody>{table}</tbody></table></details>"
-    ).format(svg=svg, title=title, table=table)
+        '<p class="cb-chart__source"><strong>Source:</strong> the casebook\'s case files; counts of cases by '
+        "{measure}{when}. "
+        '<a href="{csv}" download>Download the data (CSV)</a></p>'
+    ).format(
+        subtitle=chart.subtitle,
+        title=chart.title,
+        bars=bars,
+        column=chart.column,
+        table=table,
+        measure=chart.measure,
+        when=when,
+        csv=chart.csv_name,
+    )

@@ -103,7 +103,7 @@ def labels_record() -> dict:
     }
 
 
-def _csv(header: list[str], rows: list[list]) -> str:
+def csv_text(header: list[str], rows: list[list]) -> str:
     out = io.StringIO()
     out.write(BOM)
     writer = csv.writer(out, lineterminator="\r\n")
@@ -167,7 +167,7 @@ def cases_csv(catalogue: Catalogue) -> str:
                 case.last_changed or "",
             ]
         )
-    return _csv(header, rows)
+    return csv_text(header, rows)
 
 
 def _tag_label(tag) -> str:
@@ -195,7 +195,7 @@ def tags_csv(catalogue: Catalogue) -> str:
         for fw in catalogue.frameworks
         for tag in case.tags[fw.id]
     ]
-    return _csv(["slug", "case", "framework", "term", "term_label", "level", "how", "sources"], rows)
+    return csv_text(["slug", "case", "framework", "term", "term_label", "level", "how", "sources"], rows)
 
 
 #: Columns of case-results.csv, in order: the result fields, between the case and its source keys.
@@ -230,7 +230,7 @@ def results_csv(catalogue: Catalogue) -> str:
                 "sources": _keys(r["cite"] + " " + r.get("certainty_why", "")),
             }
             rows.append([plain[name] for name in RESULTS_CSV_COLUMNS])
-    return _csv(RESULTS_CSV_COLUMNS, rows)
+    return csv_text(RESULTS_CSV_COLUMNS, rows)
 
 
 # --- bibliographies -------------------------------------------------------------------------

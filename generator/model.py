@@ -143,6 +143,7 @@ class Tag:
     how: str
     detail: str | None = None
     level: str | None = None
+    met: bool | None = None  # for conditions: whether the source judges the condition met (None: not said)
 
     @property
     def anchor(self) -> str:
@@ -189,6 +190,16 @@ class Case:
     @property
     def plain_summary(self) -> str:
         return citations.strip_markers(self.data["summary"])
+
+    @property
+    def ended(self) -> bool:
+        """Whether the programme ended or stalled, by its status or its implementation stage."""
+        return self.data.get("status") in ("ended", "stalled") or self.data["stage"]["grade"] == "ended"
+
+    def points(self, field_name: str) -> list[tuple[str, str]]:
+        """The items of a list field (weaknesses, barriers, ...) with their ids on the case page:
+        `<field>-<n>`, counting from 1, so other pages can link to one item."""
+        return [(f"{field_name}-{i}", text) for i, text in enumerate(self.data.get(field_name) or [], 1)]
 
 
 @dataclass(eq=False)
@@ -279,7 +290,7 @@ def build(case_data: list[tuple[str, dict]], framework_data: list[dict]) -> Cata
     for case in cases:
         for field_name, fw in by_field.items():
             tags = [
-                Tag(case, fw.term_by_id[t["term"]], t["how"], t.get("detail"), t.get("level"))
+                Tag(case, fw.term_by_id[t["term"]], t["how"], t.get("detail"), t.get("level"), t.get("met"))
                 for t in case.data.get(field_name, [])
             ]
             case.tags[fw.id] = tags

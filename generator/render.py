@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from datetime import date
 from functools import cached_property
 from pathlib import Path
 from urllib.parse import urlencode
@@ -218,9 +219,11 @@ class Renderer:
                 "evidence-map.md.j2",
                 "evidence-map/",
                 "Evidence map",
-                "Which cases show which terms of each framework, and where evidence is missing.",
+                "Which cases show which terms of each framework, and how strong the evidence behind each case is.",
                 hide=["navigation", "toc"],
                 tables={fw.id: self.evidence_table(fw, "evidence-map/") for fw in cat.frameworks},
+                grades=[(rank, grade, len(cases)) for rank, (grade, cases) in enumerate(self.cases_by_evidence, 1)],
+                levels=schema.LEVELS,
             ),
             "timeline.md": self.page(
                 "timeline.md.j2",
@@ -233,8 +236,11 @@ class Renderer:
                 "map.md.j2",
                 "map/",
                 "Map of cases",
-                "A world map of the countries with cases.",
+                "A map of the countries with cases, Europe first, with the number of cases in each.",
+                hide=["toc"],
                 world_map=self.world_map(),
+                legend=worldmap.legend({code: len(cases) for code, _, cases in self.countries}),
+                colour_class=worldmap.colour_class,
                 countries=self.countries,
             ),
             "overview.md": self.page(
@@ -244,6 +250,14 @@ class Renderer:
                 "The casebook in charts: cases by country, building block, payment instrument and evidence grade.",
                 countries=self.countries,
                 charts=self.charts(),
+            ),
+            "failures.md": self.page(
+                "failures.md.j2",
+                "failures/",
+                "What did not work",
+                "Programmes that ended or stalled, key conditions that were not met, and the weaknesses "
+                "and barriers the sources report, across the casebook.",
+                **self.failures(),
             ),
             "compare.md": self.page(
                 "compare.md.j2",
@@ -430,47 +444,105 @@ class Renderer:
         """The cases changed last (from git), for the home page."""
         return sorted(self.catalogue.cases, key=lambda c: c.last_changed or "", reverse=True)[:count]
 
+    @cached_property
+    def cases_by_evidence(self) -> list[tuple[str, list[Case]]]:
+        """The cases grouped by evidence grade, strongest grade first (the order of schema.EVIDENCE_GRADES)."""
+        return [
+            (grade, [c for c in self.catalogue.cases if c.evidence["grade"] == grade])
+            for grade in schema.EVIDENCE_GRADES
+        ]
+
     def evidence_table(self, fw, url: str) -> Markup:
-        """Cases x terms of one framework. Written in Python, not the template: at thousands of
-        cases it has hundreds of thousands of cells."""
+        """Cases x terms of one framework, the cases grouped by the strength of their evidence of effect, each
+        mark drawn by that strength. Written in Python, not the template: at thousands of cases it has
+        hundreds of thousands of cells."""
         up, esc = "../" * url.count("/"), htmlblocks.text
         head = "".join(
             f'<th scope="col" class="cb-map__term{"" if t.uses else " cb-map__term--empty"}">'
-            f'<a href="{up}{t.url}">{esc(t.label)}</a></th>'
+            f'<a href="{up}{t.url}" title="{esc(t.label)}"><span class="cb-map__term-text">{esc(t.label)}</span>'
+            f"</a></th>"
             for t in fw.terms
         )
-        rows = []
-        for case in self.catalogue.cases:
-            by_term: dict[str, list] = {}
-            for tag in case.tags[fw.id]:
-                by_term.setdefault(tag.term.id, []).append(tag)
-            cells = []
-            for term in fw.terms:
-                empty = "" if term.uses else " cb-map__cell--empty"
-                hits = by_term.get(term.id)
-                if hits:
-                    levels = "".join(f'<span class="cb-map__level">{h.level[:2]}</span>' for h in hits if h.level)
-                    level_words = "".join(f" ({h.level})" for h in hits if h.level)
-                    how = esc(citations.strip_markers(hits[0].how))
-                    cells.append(
-                        f'<td class="cb-map__cell{empty}"><a href="{up}{case.url}#{hits[0].anchor}" title="{how}" '
-                        f'aria-label="{esc(case.name)}: {esc(term.label)}{level_words}">●{levels}</a></td>'
-                    )
-                else:
-                    cells.append(f'<td class="cb-map__cell{empty}"></td>')
-            rows.append(
-                f'<tr><th scope="row"><a href="{up}{case.url}">{esc(case.name)}</a></th>'
-                f'{"".join(cells)}<td class="cb-num">{len(by_term)}</td></tr>'
-            )
+        columns = len(fw.terms) + 2
+        groups = []
+        for rank, (grade, cases) in enumerate(self.cases_by_evidence, 1):
+            label = esc(schema.EVIDENCE_GRADES[grade]["label"])
+            mark = f'<span class="cb-ev cb-ev--{rank}" aria-hidden="true"></span>'
+            count = f"{len(cases)} case{'' if len(cases) == 1 else 's'}" if cases else "no case"
+            rows = [
+                f'<tr class="cb-map__group"><th scope="colgroup" colspan="{columns}">{mark}{label}'
+                f' <span class="cb-count">{count}</span></th></tr>'
+            ]
+            for case in cases:
+                by_term: dict[str, list] = {}
+                for tag in case.tags[fw.id]:
+                    by_term.setdefault(tag.term.id, []).append(tag)
+                cells = []
+                for term in fw.terms:
+                    empty = "" if term.uses else " cb-map__cell--empty"
+                    hits = by_term.get(term.id)
+                    if hits:
+                        levels = "".join(f'<span class="cb-map__level">{h.level[:2]}</span>' for h in hits if h.level)
+                        level_words = "".join(f" ({h.level})" for h in hits if h.level)
+                        how = esc(citations.strip_markers(hits[0].how))
+                        cells.append(
+                            f'<td class="cb-map__cell{empty}"><a href="{up}{case.url}#{hits[0].anchor}" '
+                            f'title="{how}" aria-label="{esc(case.name)}: {esc(term.label)}{level_words}">'
+                            f"{mark}{levels}</a></td>"
+                        )
+                    else:
+                        cells.append(f'<td class="cb-map__cell{empty}"></td>')
+                rows.append(
+                    f'<tr><th scope="row"><a href="{up}{case.url}">{esc(case.name)}</a>'
+                    f'<span class="cb-sr-only"> (evidence: {label})</span></th>'
+                    f'{"".join(cells)}<td class="cb-num">{len(by_term)}</td></tr>'
+                )
+            groups.append(f"<tbody>{''.join(rows)}</tbody>")
         totals = "".join(
             f'<td class="cb-num{"" if t.uses else " cb-map__cell--empty"}">{len(t.cases)}</td>' for t in fw.terms
         )
         return Markup(
-            f'<table class="cb-table cb-map"><caption class="cb-sr-only">Cases by term of {esc(fw.name)}</caption>'
-            f'<thead><tr><th scope="col">Case</th>{head}<th scope="col">Total</th></tr></thead>'
-            f"<tbody>{''.join(rows)}</tbody>"
-            f'<tfoot><tr><th scope="row">Total</th>{totals}<td></td></tr></tfoot></table>'
+            f'<table class="cb-table cb-map"><caption class="cb-sr-only">Cases by term of {esc(fw.name)}, '
+            "grouped by evidence of effect</caption>"
+            f'<thead><tr><th scope="col" class="cb-map__corner">Case, by evidence of effect</th>{head}'
+            '<th scope="col" class="cb-map__term"><span class="cb-map__term-text">Terms shown</span></th></tr></thead>'
+            f"{''.join(groups)}"
+            f'<tfoot><tr><th scope="row">Cases showing the term</th>{totals}<td></td></tr></tfoot></table>'
         )
+
+    def failures(self) -> dict:
+        """What the 'What did not work' page gathers, all from the case files."""
+        cases = self.catalogue.cases
+        conditions = self.catalogue.framework_with_role("conditions")
+        by_condition = [
+            (
+                term,
+                [tag for tag in term.uses if tag.met is False],
+                [tag for tag in term.uses if tag.met is True],
+            )
+            for term in (conditions.terms if conditions else [])
+        ]
+        lists = {}
+        for field_name in ("weaknesses", "barriers"):
+            lists[field_name] = [
+                (
+                    stage,
+                    [
+                        (case, case.points(field_name))
+                        for case in cases
+                        if case.stage["grade"] == stage and case.points(field_name)
+                    ],
+                )
+                for stage in schema.STAGES
+            ]
+        return {
+            "ended": [c for c in cases if c.ended],
+            "singular": {"weaknesses": "weakness", "barriers": "barrier"},
+            "assessed": len({id(tag.case) for _, unmet, met in by_condition for tag in unmet + met}),
+            "conditions": conditions,
+            "by_condition": by_condition,
+            "lists": lists,
+        }
 
     @cached_property
     def countries(self) -> list[tuple[str, str, list[Case]]]:
@@ -487,32 +559,78 @@ class Renderer:
         counts = {code: len(cases) for code, _, cases in rows}
         return worldmap.world_map(counts, {code: f"#country-{code.lower()}" for code in counts})
 
-    def charts(self) -> list[tuple[str, str, Markup]]:
+    @cached_property
+    def as_of(self) -> str:
+        """The date of the catalogue's latest change (from git), for source lines; "" when unknown."""
+        latest = max((c.last_changed or "" for c in self.catalogue.cases), default="")
+        try:
+            day = date.fromisoformat(latest[:10])
+        except ValueError:
+            return latest
+        return f"{day.day} {day:%B %Y}"
+
+    @cached_property
+    def chart_list(self) -> list[charts.Chart]:
+        """The overview's charts: cases by country, by the how-it-works and payment frameworks, by evidence."""
         url = "overview/"
-        by_country = [
-            (name, len(cases), relative(f"map/#country-{code.lower()}", url)) for code, name, cases in self.countries
+        out = [
+            charts.Chart(
+                "by-country",
+                "Cases by country",
+                "Number of cases in each country. A case that spans several countries counts once in each.",
+                "Country",
+                "country",
+                [
+                    (name, len(cases), relative(f"map/#country-{code.lower()}", url))
+                    for code, name, cases in self.countries
+                ],
+            )
         ]
-        out = [("by-country", "Cases by country", charts.bar_chart("Cases by country", by_country))]
         for role in ("how-it-works", "payment"):
             fw = self.catalogue.framework_with_role(role)
             if fw:
-                fw_id, title = fw.id, f"Cases by {fw.label.lower()}"
                 rows = sorted(
                     ((t.label, len(t.cases), relative(t.url, url)) for t in fw.terms), key=lambda r: (-r[1], r[0])
                 )
-                out.append((fw_id, title, charts.bar_chart(title, rows)))
+                noun = fw.label.lower()
+                out.append(
+                    charts.Chart(
+                        fw.id,
+                        f"Cases by {noun}",
+                        f"Number of cases whose sources show each term of {fw.name}. A case usually shows "
+                        "several, so the bars add up to more than the number of cases.",
+                        fw.label,
+                        noun,
+                        rows,
+                    )
+                )
         grades = [
             (
                 choice["label"],
                 sum(c.evidence["grade"] == grade for c in self.catalogue.cases),
-                relative("cases/", url),
+                relative("search/", url) + "?" + urlencode({"evidence": choice["label"]}),
             )
             for grade, choice in schema.EVIDENCE_GRADES.items()
         ]
         out.append(
-            ("by-evidence", "Cases by evidence of effect", charts.bar_chart("Cases by evidence of effect", grades))
+            charts.Chart(
+                "by-evidence",
+                "Cases by evidence of effect",
+                "Number of cases at each grade of evidence of effect, strongest first. A grade describes what "
+                "the sources show, not how well the programme worked.",
+                "Evidence of effect",
+                "evidence grade",
+                grades,
+            )
         )
         return out
+
+    def charts(self) -> list[tuple[str, str, Markup]]:
+        return [(c.id, c.title, charts.bar_chart(c, self.as_of)) for c in self.chart_list]
+
+    def files(self) -> dict[str, str]:
+        """Files published next to the pages: the data of each overview chart as CSV."""
+        return {f"overview/{c.csv_name}": c.csv() for c in self.chart_list}
 
     def timeline_events(self) -> list[dict]:
         """Every dated event of every case, for the catalogue-wide timeline (the start year counts as an event)."""

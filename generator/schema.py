@@ -296,6 +296,14 @@ def _tag_schema(term_ids: list[str], framework_name: str) -> dict:
                     "Level at which the case shows the term (micro, meso or macro), for frameworks with levels."
                 ),
             },
+            "met": {
+                "type": "boolean",
+                "description": (
+                    "For conditions (the framework with role 'conditions'): true if the cited source judges the "
+                    "condition met in this case, false if it judges it not met. Leave it out when the source does "
+                    "not say. The 'What did not work' page lists the conditions set to false."
+                ),
+            },
         },
     }
 

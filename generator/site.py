@@ -31,5 +31,6 @@ def build(root: Path, settings: dict | None = None) -> tuple[dict[str, tuple[str
     for case in catalogue.cases:
         case.last_changed = dates.get(case.file)
     settings = {"edit_url": repository.edit_url(root), **(settings or {})}
-    pages = {path: htmlblocks.extract(text) for path, text in Renderer(catalogue, settings).pages().items()}
-    return pages, {**schema_files(catalogue), **exports.files(catalogue)}
+    renderer = Renderer(catalogue, settings)
+    pages = {path: htmlblocks.extract(text) for path, text in renderer.pages().items()}
+    return pages, {**schema_files(catalogue), **exports.files(catalogue), **renderer.files()}

@@ -644,6 +644,7 @@ def check_case(
     validator: jsonschema_rs.Validator,
     term_lists: dict[str, str],
     levelled: dict[str, list[str]],
+    judged: set[str],
     frameworks: dict[str, dict] | None = None,
     reserved: dict[str, str] | None = None,
     all_frameworks_read: bool = True,
@@ -712,6 +713,11 @@ def check_case(
             elif field in levelled and "level" not in tag:
                 doc.problem(
                     (field, index), "add 'level:' (micro, meso or macro): this framework tags each term at a level"
+                )
+            if "met" in tag and field not in judged:
+                doc.problem(
+                    (field, index, "met"),
+                    f"{label.split(' (')[0]} is not a framework of conditions: delete 'met'",
                 )
     sources = data.get("sources") if isinstance(data.get("sources"), list) else []
     checker.check_sources(checker.check_prose(sources))
@@ -819,13 +825,23 @@ def check_cases(
     levelled = {fw["case_field"]: fw["levels"] for fw in frameworks if fw.get("levels")}
     by_field = {fw["case_field"]: fw for fw in frameworks}
     reserved = reserved_slugs(root)
+    judged = {fw["case_field"] for fw in frameworks if fw.get("role") == "conditions"}
     docs: list[tuple[Path, YamlFile]] = []
     paths, problems = _files(root / "cases", root, "case")
     for path in paths:
         doc = _read(path, root)
         if not doc.problems:
             check_case(
-                doc, path.stem, case_schema, validator, term_lists, levelled, by_field, reserved, all_frameworks_read
+                doc,
+                path.stem,
+                case_schema,
+                validator,
+                term_lists,
+                levelled,
+                judged,
+                by_field,
+                reserved,
+                all_frameworks_read,
             )
         docs.append((path, doc))
     slugs = {path.stem for path, _ in docs}

@@ -71,32 +71,84 @@ def country_paths() -> dict[str, str]:
     return paths
 
 
-def world_map(counts: dict[str, int], href: dict[str, str]) -> Markup:
-    """SVG map: countries with cases shaded by count and linked to their list; the rest in grey."""
+#: The main view: Europe, where most cases are, framed by longitude and latitude; the world is an inset.
+EUROPE = (-12.0, 34.0, 34.0, 71.5)  # west, south, east, north
+
+#: Colour classes: (lowest count, highest count or None for "and more").
+CLASSES = [(1, 1), (2, 2), (3, 4), (5, 9), (10, None)]
+
+
+def frame(west: float, south: float, east: float, north: float, pad: float = 6) -> tuple[float, float, float, float]:
+    """The projected box (x, y, width, height) around a longitude-latitude box, with `pad` map units around it."""
+    points = [equal_earth(lon, lat) for lon in range(int(west), int(east) + 1) for lat in (south, north)]
+    points += [equal_earth(lon, lat) for lon in (west, east) for lat in range(int(south), int(north) + 1)]
+    xs, ys = [x for x, _ in points], [y for _, y in points]
+    x0, y0 = min(xs) - pad, min(ys) - pad
+    return round(x0, 1), round(y0, 1), round(max(xs) + pad - x0, 1), round(max(ys) + pad - y0, 1)
+
+
+def colour_class(count: int) -> int:
+    """1-based index into CLASSES of a country's case count."""
+    return next(i for i, (low, high) in enumerate(CLASSES, 1) if count >= low and (high is None or count <= high))
+
+
+def legend(counts: dict[str, int]) -> list[tuple[int, str, int]]:
+    """(class, label, number of countries) for each colour class up to the highest count."""
+    top = max(counts.values(), default=0)
+    rows = []
+    for i, (low, high) in enumerate(CLASSES, 1):
+        if low > top:
+            break
+        if high is None:
+            label = f"{low} or more cases"
+        elif low == high:
+            label = f"{low} case{'s' if low > 1 else ''}"
+        else:
+            label = f"{low} to {high} cases"
+        rows.append((i, label, sum(colour_class(n) == i for n in counts.values())))
+    return rows
+
+
+def _shapes(counts: dict[str, int], href: dict[str, str] | None) -> Markup:
+    """Every country: with cases, shaded by class (and linked when `href` is given); without, in grey."""
     paths = country_paths()
-    top = max(counts.values(), default=1)
     shapes = []
     for code, entry in sorted(COUNTRY_DATA.items()):
         d = paths.get(entry["numeric"])
         if not d:
             continue
         n = counts.get(code, 0)
-        if n:
-            level = 1 + round(3 * (n - 1) / max(top - 1, 1))
+        if n and href:
             label = f"{entry['name']}: {n} case{'s' if n != 1 else ''}"
             shapes.append(
                 Markup(
                     '<a href="{}" aria-label="{}">'
                     '<path class="cb-map-country cb-map-country--{}" d="{}"><title>{}</title></path></a>'
-                ).format(href[code], label, level, d, label)
+                ).format(href[code], label, colour_class(n), d, label)
             )
+        elif n:
+            shapes.append(Markup('<path class="cb-map-country cb-map-country--{}" d="{}"/>').format(colour_class(n), d))
         else:
             shapes.append(Markup('<path class="cb-map-land" d="{}"/>').format(d))
     used = {entry["numeric"] for entry in COUNTRY_DATA.values()}
     shapes += [
         Markup('<path class="cb-map-land" d="{}"/>').format(d) for code, d in sorted(paths.items()) if code not in used
     ]
+    return Markup("").join(shapes)
+
+
+def world_map(counts: dict[str, int], href: dict[str, str]) -> Markup:
+    """Europe large, each country with cases linked to its list; the whole world as a small inset, with
+    Europe's frame drawn on it, so cases elsewhere stay in view."""
+    x, y, w, h = frame(*EUROPE)
+    main = Markup(
+        '<svg class="cb-worldmap" viewBox="{} {} {} {}" role="group" '
+        'aria-label="Map of Europe with the countries that have cases">{}</svg>'
+    ).format(x, y, w, h, _shapes(counts, href))
+    inset = Markup(
+        '<svg class="cb-worldmap-inset" viewBox="0 0 {} {}" aria-hidden="true" focusable="false">{}'
+        '<rect class="cb-map-frame" x="{}" y="{}" width="{}" height="{}"/></svg>'
+    ).format(WIDTH, HEIGHT, _shapes(counts, None), x, y, w, h)
     return Markup(
-        '<svg class="cb-worldmap" viewBox="0 0 {w} {h}" role="group" '
-        'aria-label="World map of the countries with cases">{body}</svg>'
-    ).format(w=WIDTH, h=HEIGHT, body=Markup("").join(shapes))
+        '{}<div class="cb-worldmap-inset__box"><p class="cb-worldmap-inset__title">Whole world</p>{}</div>'
+    ).format(main, inset)

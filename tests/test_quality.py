@@ -26,6 +26,9 @@ PAGES = {
     "data": "data/",
     "case-list": "cases/",
     "map": "map/",
+    "overview": "overview/",
+    "payment-instruments": "frameworks/payment-instruments/",
+    "failures": "failures/",
 }
 
 
