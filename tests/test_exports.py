@@ -41,7 +41,7 @@ def test_frameworks_json_lists_cases_by_term(site):
 
 
 def test_cases_csv_round_trips(site):
-    with open(site / "cases.csv", newline="", encoding="utf-8") as f:
+    with open(site / "cases.csv", newline="", encoding="utf-8-sig") as f:
         rows = list(csv.DictReader(f))
     assert [r["slug"] for r in rows] == [c.slug for c in CATALOGUE.cases]
     for row, case in zip(rows, CATALOGUE.cases, strict=True):
@@ -56,7 +56,7 @@ def test_cases_csv_round_trips(site):
 
 
 def test_case_terms_csv_has_one_row_per_tag(site):
-    with open(site / "case-terms.csv", newline="", encoding="utf-8") as f:
+    with open(site / "case-terms.csv", newline="", encoding="utf-8-sig") as f:
         rows = list(csv.DictReader(f))
     assert len(rows) == sum(len(tags) for case in CATALOGUE.cases for tags in case.tags.values())
     assert all(row["how"] and "[@" not in row["how"] for row in rows)
