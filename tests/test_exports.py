@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import re
+from html import unescape
 
 import bibtexparser
 import jsonschema_rs
@@ -96,7 +97,7 @@ def test_case_page_has_json_ld_and_cite_box(site, slug):
     for style in ("APA", "Vancouver", "BibTeX"):
         assert f'id="cite-{style.lower()}"' in html
     bibtex = re.search(r'<pre id="cite-bibtex"[^>]*>(.*?)</pre>', html, re.S).group(1)
-    entry = bibtexparser.loads(re.sub(r"<[^>]+>", "", bibtex).replace("&amp;", "&")).entries[0]
+    entry = bibtexparser.loads(unescape(re.sub(r"<[^>]+>", "", bibtex))).entries[0]
     assert entry["title"] == CATALOGUE.case_by_slug[slug].name
     assert 'property="og:title"' in html
 
