@@ -99,6 +99,7 @@ def test_case_page_has_json_ld_and_cite_box(site, slug):
     bibtex = re.search(r'<pre id="cite-bibtex"[^>]*>(.*?)</pre>', html, re.S).group(1)
     entry = bibtexparser.loads(unescape(re.sub(r"<[^>]+>", "", bibtex))).entries[0]
     assert entry["title"] == CATALOGUE.case_by_slug[slug].name
+    assert entry["url"] == f"cases/{slug}/"  # without a site_url, the browser fills in the page's own address
     assert 'property="og:title"' in html
 
 
