@@ -12,11 +12,13 @@ indentation, list markers, fences, links, attribute lists, `{{ }}`):
    and the code that builds HTML in Python (citations, references, charts, tables).
    So a line starting with `#` can only come from a template, and a field with a blank
    line cannot split anything.
-2. `extract()` keeps those heading lines for Markdown and swaps every run of other lines,
-   blank lines included, for one placeholder comment; `restore()` puts the HTML back into
-   the converted page. Markdown therefore never parses contributor text, MkDocs never
-   validates links inside it (so it cannot cause a warning), and the pure-Python HTML
-   parser of Python-Markdown never re-reads the generated HTML (most of the build time).
+2. `extract()` keeps those heading lines (a line of one to six `#` and a space, after a
+   blank line, so a `# comment` inside a template's code sample stays HTML) for Markdown
+   and swaps every run of other lines, blank lines included, for one placeholder comment;
+   `restore()` puts the HTML back into the converted page. Markdown therefore never
+   parses contributor text, MkDocs never validates links inside it (so it cannot cause
+   a warning), and the pure-Python HTML parser of Python-Markdown never re-reads the
+   generated HTML (most of the build time).
 
 Heading lines themselves may hold contributor text (a framework's label) through
 `heading_text()`, which folds it to one line and escapes it for both Markdown and HTML.
@@ -77,12 +79,14 @@ def extract(page: str) -> tuple[str, list[str]]:
             blocks.append(html)
         run.clear()
 
+    previous = ""
     for line in page.split("\n"):
-        if HEADING.match(line):
+        if HEADING.match(line) and not previous.strip():  # as templates write them: after a blank line
             flush()
             out.append(line)
         else:
             run.append(line)
+        previous = line
     flush()
     return front + "\n\n".join(out) + "\n", blocks
 

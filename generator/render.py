@@ -390,7 +390,7 @@ class Renderer:
             similar=self.catalogue.similar(case),
         )
 
-    HERE = "\x00here\x00"
+    HERE = "\ue000here\ue000"  # a private-use mark that no escaping changes
 
     def casebook_citations(self, case: Case) -> dict[str, Markup]:
         """'Cite this case' texts. Without a configured site_url, the page's own address is filled in by the browser."""

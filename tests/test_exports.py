@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import csv
-import html as html_text
 import json
 import re
+from html import unescape
 
 import bibtexparser
 import jsonschema_rs
@@ -98,8 +98,9 @@ def test_case_page_has_json_ld_and_cite_box(site, slug):
     for style in ("APA", "Vancouver", "BibTeX"):
         assert f'id="cite-{style.lower()}"' in html
     bibtex = re.search(r'<pre id="cite-bibtex"[^>]*>(.*?)</pre>', html, re.S).group(1)
-    entry = bibtexparser.loads(html_text.unescape(re.sub(r"<[^>]+>", "", bibtex))).entries[0]
+    entry = bibtexparser.loads(unescape(re.sub(r"<[^>]+>", "", bibtex))).entries[0]
     assert entry["title"] == CATALOGUE.case_by_slug[slug].name
+    assert entry["url"] == f"cases/{slug}/"  # without a site_url, the browser fills in the page's own address
     assert 'property="og:title"' in html
 
 

@@ -11,12 +11,13 @@ import time
 import pytest
 from conftest import ROOT
 
-from generator import bibliography, citations, exports, htmlblocks, model
+from generator import bibliography, citations, csp, exports, htmlblocks, model
 from generator.render import Renderer
 from generator.validate import load_catalogue
 
 FRAMEWORKS = [fw.data for fw in load_catalogue(ROOT).frameworks]
-SECONDS = 1.0
+SECONDS = 1.0  # for one value; a whole case carries the text in about 30 fields (3 MB), so it gets 3 s
+WHOLE_CASE = {"every_export_file", "casebook_citation", "case_page"}
 
 HOSTILE = {
     "spaces": "a" + " " * 100_000 + "b",
@@ -99,9 +100,11 @@ def _catalogue(text: str) -> model.Catalogue:
     return model.build([("cases/hostile.yaml", _case(text))], FRAMEWORKS)
 
 
-def _case_page(text: str) -> object:
+def _case_page(text: str) -> str:
+    """The case page as MkDocs gets it, its HTML put back, and its Content-Security-Policy computed."""
     catalogue = _catalogue(text)
-    return htmlblocks.extract(Renderer(catalogue, {}).case_page(catalogue.cases[0]))
+    markdown, blocks = htmlblocks.extract(Renderer(catalogue, {}).case_page(catalogue.cases[0]))
+    return csp.with_csp(f"<html><head></head><body>{htmlblocks.restore(markdown, blocks)}</body></html>")
 
 
 FUNCTIONS = {
@@ -133,4 +136,4 @@ def test_hostile_text_is_handled_in_linear_time(hostile, function):
     except citations.MarkerError:
         pass  # a malformed marker is the validator's to report, quickly: what counts is the time
     elapsed = time.perf_counter() - start
-    assert elapsed < SECONDS, f"{function} took {elapsed:.1f} s on {hostile}"
+    assert elapsed < SECONDS * (3 if function in WHOLE_CASE else 1), f"{function} took {elapsed:.1f} s on {hostile}"
