@@ -497,6 +497,7 @@ def case_schema(frameworks: Iterable[dict]) -> dict:
             "status",
             "building_blocks",
             "evidence",
+            "evaluation_search",
             "stage",
             "sources",
         ],
