@@ -115,10 +115,22 @@ def make_case(n: int, sampler: Sampler) -> dict:
                 "period": f"{rng.randint(2000, 2015)}-{rng.randint(2016, 2024)}",
                 "direction": rng.choice(list(schema.DIRECTIONS)),
                 "cite": "[@src]",
+                "design": r["design"],
+                "certainty": r["certainty"],
+                "certainty_why": sampler.prose(r["certainty_why"]),
             }
             for r in results
         ]
-    case["evidence"] = {"grade": base["evidence"]["grade"], "why": sampler.prose(base["evidence"]["why"])}
+    grades = list(schema.EVIDENCE_GRADES)  # strongest first; the grade may not claim more than the results show
+    supported = schema.grade_supported(r["design"] for r in case.get("results", []))
+    grade = max(base["evidence"]["grade"], supported, key=grades.index)
+    case["evidence"] = {"grade": grade, "why": sampler.prose(base["evidence"]["why"])}
+    search = base["evaluation_search"]
+    case["evaluation_search"] = {
+        "searched": search["searched"],
+        "outcome": search["outcome"],
+        "note": sampler.prose(search["note"]),
+    }
     case["stage"] = {"grade": base["stage"]["grade"], "why": sampler.prose(base["stage"]["why"])}
     for field in ("strengths", "weaknesses", "barriers", "facilitators", "lessons"):
         if base.get(field):

@@ -70,10 +70,7 @@ def not_known(case: Case) -> list[str]:
             out.append("Every figure is of low or very low certainty: the true effects could be clearly different.")
     if not any(_is_money(r) for r in rows):
         out.append("The sources give no cost figures, so whether the programme saved money or cost more is not known.")
-    search = case.evaluation_search
-    if not search:
-        out.append("Whether a published evaluation of the programme exists has not been checked yet.")
-    elif search["outcome"] == "none-found":
+    if case.evaluation_search["outcome"] == "none-found":
         out.append("No published evaluation of the programme was found.")
     if case.status == "unknown":
         out.append("Whether the programme still runs: the sources do not say.")

@@ -505,6 +505,7 @@ def case_schema(frameworks: Iterable[dict]) -> dict:
             "status",
             "building_blocks",
             "evidence",
+            "evaluation_search",
             "stage",
             "sources",
         ],

@@ -23,6 +23,10 @@ evidence:
 stage:
   grade: pilot
   why: Runs in one region [@src].
+evaluation_search:
+  searched: "2026-11-30"
+  outcome: none-found
+  note: No published evaluation was found [@src].
 sources:
   - key: src
     type: report

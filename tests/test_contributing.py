@@ -42,13 +42,18 @@ def test_scaffold_creates_a_commented_case_that_only_lacks_real_content(project)
     lines = checked.stdout.splitlines()
     assert "cases/my-programme.yaml:23:13: countries[0]: 'XX' is not an ISO 3166-1 country code" in lines
     assert (
-        "cases/my-programme.yaml:86:10: sources[0].key: 'key' is the template's placeholder: "
+        "cases/my-programme.yaml:104:10: sources[0].key: 'key' is the template's placeholder: "
         "replace this with the real one (short name used in citation markers, like 'stein2016')" in lines
+    )
+    assert (
+        "cases/my-programme.yaml:74:13: evaluation_search.searched: 'YYYY-MM-DD' is not valid: "
+        "write the date as YYYY-MM-DD, like '2025-03-12'" in lines
     )
     placeholders = [line for line in lines if "is the template's placeholder" in line]
     assert {line.split(": ")[1] for line in placeholders} == {
         "summary",
         "building_blocks[0].how",
+        "evaluation_search.note",
         "evidence.why",
         "stage.why",
         "sources[0].key",
@@ -68,7 +73,7 @@ def test_scaffold_placeholder_locator_is_refused_once_the_text_is_written(projec
     )
     lines = run_generator(project, "validate").stdout.splitlines()
     assert (
-        "cases/my-programme.yaml:68:8: evidence.why: 'section' in [@key, section] is the template's placeholder: "
+        "cases/my-programme.yaml:86:8: evidence.why: 'section' in [@key, section] is the template's placeholder: "
         "replace it with where in the source the fact is, like 'section 4.1' or 'p. 12'" in lines
     )
 
