@@ -61,7 +61,7 @@ def test_evidence_strength_is_given_in_words_with_the_caveat():
     case, html = render(rated_case())
     grade = schema.EVIDENCE_GRADES[case.evidence["grade"]]
     assert grade["label"] in html and grade["description"].capitalize() in html
-    assert "Grades describe what the sources show, not how well the programme worked." in html
+    assert "Grades describe what the sources show, not how well the programme worked" in html
 
 
 def test_corrections_are_marked_with_both_statements_and_escaped():

@@ -151,8 +151,9 @@ def test_mutated_case_files_are_accepted_or_reported_precisely(frameworks, tmp_p
             pytest.fail(f"an accepted file failed to render or export: {error!r} ({replay})")
         rows = list(csv.reader(io.StringIO(files["cases.csv"].lstrip("\ufeff"))))
         assert len(rows) == 2, f"cases.csv has {len(rows) - 1} records for one case ({replay})"
-        bib = files.get(f"api/cases/{FIXTURE.stem}.sources.bib")
-        assert bib is None or bib.count("\n@") + bib.startswith("@") == len(cases[0][1]["sources"]), replay
-        ris = files.get(f"api/cases/{FIXTURE.stem}.sources.ris")
-        assert ris is None or ris.count("\nER  - ") + ris.startswith("ER  - ") == len(cases[0][1]["sources"]), replay
+        sources = len(cases[0][1]["sources"])
+        bib = files[f"api/cases/{FIXTURE.stem}.sources.bib"]
+        assert sum(line.startswith("@") for line in bib.splitlines()) == sources, f"BibTeX records ({replay})"
+        ris = files[f"api/cases/{FIXTURE.stem}.sources.ris"]
+        assert sum(line.rstrip() == "ER  -" for line in ris.splitlines()) == sources, f"RIS records ({replay})"
     assert accepted < RUNS, "no mutation was rejected: the mutations are too weak to test anything"
