@@ -42,6 +42,16 @@ def strongest_result(case: Case) -> tuple[int, dict] | None:
     return min(rated, key=lambda item: order.index(item[1]["design"]), default=None)
 
 
+def results_by_strength(case: Case) -> list[tuple[int, dict]]:
+    """(number, row) of every result, the strongest first: by design, then certainty, then the file's order.
+
+    The headline results a reader wants first are the best-evidenced ones; the number (1-based position in
+    the file) keeps each row's anchor `#result-N` stable whatever the order."""
+    designs, levels = list(schema.STUDY_DESIGNS), list(schema.CERTAINTY_LEVELS)
+    numbered = list(enumerate(case.results or [], 1))
+    return sorted(numbered, key=lambda item: (designs.index(item[1]["design"]), levels.index(item[1]["certainty"])))
+
+
 def not_known(case: Case) -> list[str]:
     """Plain statements of what the case's data cannot tell, most important first."""
     rows = case.results or []

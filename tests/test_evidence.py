@@ -47,16 +47,6 @@ def test_every_result_row_shows_its_design_and_certainty_with_the_reason():
         assert 'class="cb-cite"' in sure  # the reason carries its citation
 
 
-def test_unrated_rows_say_so_and_what_is_not_known_counts_them():
-    data = rated_case()
-    for row in data["results"][1:]:
-        for field in schema.RESULT_EVIDENCE_FIELDS:
-            row.pop(field)
-    case, html = render(data)
-    assert html.count("Not yet rated") == 2 * (len(case.results) - 1)
-    assert f"{len(case.results) - 1} of {len(case.results)} figures have not yet been rated" in text(html)
-
-
 def test_evidence_strength_is_given_in_words_with_the_caveat():
     case, html = render(rated_case())
     grade = schema.EVIDENCE_GRADES[case.evidence["grade"]]
@@ -137,3 +127,16 @@ def test_grade_supported_follows_the_strongest_design():
     assert schema.grade_supported(["not-stated", "randomised-trial"]) == "controlled"
     assert list(schema.STUDY_DESIGNS)[0] == "randomised-trial"  # strongest first, as the facets show them
     assert list(schema.CERTAINTY_LEVELS) == ["high", "moderate", "low", "very-low"]
+
+
+def test_best_evidenced_results_come_first_and_keep_their_anchors(site):
+    """A reader sees the strongest figures first; each row keeps the anchor of its place in the file."""
+    designs, levels = list(schema.STUDY_DESIGNS), list(schema.CERTAINTY_LEVELS)
+    case = max(CATALOGUE.cases, key=lambda c: len({r["design"] for r in c.results or []}))
+    html = (site / "cases" / case.slug / "index.html").read_text(encoding="utf-8")
+    shown = [int(n) for n in re.findall(r'<tr id="result-(\d+)">', html)]
+    assert sorted(shown) == list(range(1, len(case.results) + 1))
+    ranks = [
+        (designs.index(case.results[n - 1]["design"]), levels.index(case.results[n - 1]["certainty"])) for n in shown
+    ]
+    assert ranks == sorted(ranks) and len(set(ranks)) > 1
