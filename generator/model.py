@@ -38,8 +38,18 @@ def _optional_case_fields() -> frozenset[str]:
 OPTIONAL_CASE_FIELDS = _optional_case_fields()
 
 
-@dataclass(eq=False)
-class Source:
+class _ShortRepr:
+    """A one-line repr naming the object by its id. The dataclasses' own repr walks the whole linked
+    catalogue (case -> tags -> term -> uses -> cases ...): with long texts, a failing test's traceback
+    took gigabytes to print."""
+
+    def __repr__(self) -> str:
+        name = next((getattr(self, a, None) for a in ("slug", "id", "key", "anchor") if getattr(self, a, None)), "")
+        return f"<{type(self).__name__} {name}>"
+
+
+@dataclass(eq=False, repr=False)
+class Source(_ShortRepr):
     data: dict
 
     @property
@@ -47,8 +57,8 @@ class Source:
         return self.data["key"]
 
 
-@dataclass(eq=False)
-class Term:
+@dataclass(eq=False, repr=False)
+class Term(_ShortRepr):
     framework: Framework
     id: str
     label: str
@@ -74,8 +84,8 @@ class Term:
         return f"{self.framework.id}-{self.id}"
 
 
-@dataclass(eq=False)
-class Crosswalk:
+@dataclass(eq=False, repr=False)
+class Crosswalk(_ShortRepr):
     """A link from a term to a term of another framework, shown on both term pages."""
 
     other: Term
@@ -83,8 +93,8 @@ class Crosswalk:
     declared_in: Framework  # whose sources the reason cites
 
 
-@dataclass(eq=False)
-class Framework:
+@dataclass(eq=False, repr=False)
+class Framework(_ShortRepr):
     data: dict
     terms: list[Term] = field(default_factory=list)
 
@@ -136,8 +146,8 @@ class Framework:
         return list({id(case): case for term in self.terms for case in term.cases}.values())
 
 
-@dataclass(eq=False)
-class Tag:
+@dataclass(eq=False, repr=False)
+class Tag(_ShortRepr):
     case: Case
     term: Term
     how: str
@@ -151,14 +161,14 @@ class Tag:
         return self.term.anchor + (f"-{self.level}" if self.level else "")
 
 
-@dataclass(eq=False)
-class Related:
+@dataclass(eq=False, repr=False)
+class Related(_ShortRepr):
     case: Case
     why: str
 
 
-@dataclass(eq=False)
-class Case:
+@dataclass(eq=False, repr=False)
+class Case(_ShortRepr):
     data: dict
     file: str
     tags: dict[str, list[Tag]] = field(default_factory=dict)  # by framework id
@@ -202,8 +212,8 @@ class Case:
         return [(f"{field_name}-{i}", text) for i, text in enumerate(self.data.get(field_name) or [], 1)]
 
 
-@dataclass(eq=False)
-class Catalogue:
+@dataclass(eq=False, repr=False)
+class Catalogue(_ShortRepr):
     cases: list[Case]
     frameworks: list[Framework]
 

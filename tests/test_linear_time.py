@@ -86,8 +86,12 @@ def _case(text: str) -> dict:
                 "period": text,
                 "cite": "[@src]",
                 "note": text,
+                "design": "not-stated",
+                "certainty": "very-low",
+                "certainty_why": prose,
             }
         ],
+        "evaluation_search": {"searched": "2026-11-30", "outcome": "none-found", "note": prose},
         "evidence": {"grade": "none", "why": prose},
         "stage": {"grade": "pilot", "why": prose},
         "strengths": [prose],
