@@ -7,6 +7,7 @@ import re
 import pytest
 
 from generator.render import shared_accounts
+from generator.schema import EVIDENCE_GRADES
 from generator.validate import load_catalogue
 from tests.conftest import ROOT
 
@@ -207,7 +208,10 @@ def test_compare_leads_with_results_in_plain_words_and_can_show_differences_only
     assert groups[0] == "Did it work?" and groups[1] == "What, where and for whom"
     assert groups[2] == "How it was paid for"
     table = reader.locator("#cb-compare-table").inner_text()
-    assert "Qualitative study only" in table and "qualitative:" not in table
+    compared = [CATALOGUE.case_by_slug[s] for s in PAGES["compare"].split("cases=")[1].split(",")]
+    for case in compared:  # grades in plain words, never their codes
+        assert EVIDENCE_GRADES[case.evidence["grade"]]["label"] in table
+        assert f"{case.evidence['grade']}:" not in table
     alike = [c for c in CATALOGUE.cases if c.countries == ["NL"] and c.evidence["grade"] == "qualitative"][:2]
     reader.goto(server + "compare/?cases=" + ",".join(c.slug for c in alike))
     settle(reader)
