@@ -113,7 +113,7 @@ def _parse(text: str):
 
 
 def case_histories(root: Path, folder: str, commit_url: str | None = None) -> dict[str, list[dict]]:
-    """Each case file's history by path, newest first: [{commit, date, time, changes, url?}].
+    """Each case file's history by path, newest first: [{commit, date, time, changes, last_reviewed?, url?}].
 
     `commit_url` is the repository host's address of a commit without its hash
     ('https://github.com/owner/repo/commit/'), when the deploy knows it.
@@ -136,6 +136,8 @@ def case_histories(root: Path, folder: str, commit_url: str | None = None) -> di
             if not found:
                 continue
             entry = {"commit": version.commit, "date": version.date, "time": version.time, "changes": found}
+            if data.get("last_reviewed"):
+                entry["last_reviewed"] = str(data["last_reviewed"])
             if commit_url:
                 entry["url"] = commit_url + version.commit
             entries.append(entry)

@@ -13,9 +13,7 @@ RELEASE_TAGS = "20[0-9][0-9].*"
 
 def _git(root: Path, *args: str, stdin: str | None = None) -> str | None:
     try:
-        return subprocess.run(
-            ["git", *args], cwd=root, input=stdin, capture_output=True, text=True, check=True
-        ).stdout
+        return subprocess.run(["git", *args], cwd=root, input=stdin, capture_output=True, text=True, check=True).stdout
     except (OSError, subprocess.CalledProcessError):
         return None
 
@@ -55,19 +53,14 @@ def file_versions(root: Path, folder: str) -> dict[str, list[Version]]:
     return found
 
 
-def last_changed(root: Path, folder: str) -> dict[str, str]:
-    """Date (YYYY-MM-DD) of the latest commit touching each file under `folder`, by path."""
-    return {path: versions[-1].date for path, versions in file_versions(root, folder).items()}
-
-
 def read_blobs(root: Path, blobs: list[str]) -> dict[str, str]:
     """The text of each blob, by hash, read by one `git cat-file --batch` for all of them."""
     if not blobs:
         return {}
     try:
-        out = subprocess.run(
-            ["git", "cat-file", "--batch"], cwd=root, input=("\n".join(blobs) + "\n").encode(), capture_output=True, check=True
-        ).stdout
+        request = ("\n".join(blobs) + "\n").encode()
+        out = subprocess.run(["git", "cat-file", "--batch"], cwd=root, input=request, capture_output=True, check=True)
+        out = out.stdout
     except (OSError, subprocess.CalledProcessError):
         return {}
     texts: dict[str, str] = {}
