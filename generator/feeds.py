@@ -58,9 +58,13 @@ def feed_list(catalogue: Catalogue) -> list[Feed]:
     return out
 
 
-def case_feeds(feeds: list[Feed], case: Case) -> list[Feed]:
-    """The feeds a case appears in."""
-    return [feed for feed in feeds if any(c is case for c in feed.cases)]
+def feeds_by_case(feeds: list[Feed]) -> dict[int, list[Feed]]:
+    """The feeds each case appears in, by id() of the case: one pass over all feeds, for every page."""
+    out: dict[int, list[Feed]] = {}
+    for feed in feeds:
+        for case in feed.cases:
+            out.setdefault(id(case), []).append(feed)
+    return out
 
 
 def _text(value) -> str:

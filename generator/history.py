@@ -9,6 +9,7 @@ change to comments or layout alone is no change. A version that does not parse i
 from __future__ import annotations
 
 import json
+from collections import Counter
 from pathlib import Path
 
 import yaml
@@ -49,25 +50,23 @@ def _identity(item):
 
 
 def _list_change(path: str, old: list, new: list) -> str | None:
-    """'results: 2 added, 1 changed': the items of a list, matched by identity, else by content."""
-    old_left = [_canonical(i) for i in old]
-    new_left = [_canonical(i) for i in new]
-    for text in list(new_left):
-        if text in old_left:
-            old_left.remove(text)
-            new_left.remove(text)
-    removed = [json.loads(t) for t in old_left]
-    added = [json.loads(t) for t in new_left]
+    """'results: 2 added, 1 changed': the items of a list, matched by content, then by identity."""
+    before = Counter(_canonical(i) for i in old)
+    after = Counter(_canonical(i) for i in new)
+    removed = [json.loads(t) for t in (before - after).elements()]
+    added = [json.loads(t) for t in (after - before).elements()]
+    left = Counter(_identity(item) for item in removed if _identity(item) is not None)
     changed = 0
-    for item in list(added):
+    for item in added:
         key = _identity(item)
-        match = next((other for other in removed if key is not None and _identity(other) == key), None)
-        if match is not None:
-            removed.remove(match)
-            added.remove(item)
+        if key is not None and left[key] > 0:
+            left[key] -= 1
             changed += 1
-    parts = [f"{len(added)} added" if added else "", f"{len(removed)} removed" if removed else ""]
-    parts.append(f"{changed} changed" if changed else "")
+    parts = [
+        f"{len(added) - changed} added" if len(added) > changed else "",
+        f"{len(removed) - changed} removed" if len(removed) > changed else "",
+        f"{changed} changed" if changed else "",
+    ]
     if not any(parts) and old != new:
         parts = ["reordered"]
     words = ", ".join(p for p in parts if p)

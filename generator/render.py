@@ -131,6 +131,7 @@ class Renderer:
         self.site = site  # site-wide settings: repository URL for edit links, ...
         self.feeds = feeds.feed_list(catalogue) if feed_list is None else feed_list
         self.feed_by_page = {feed.page: feed for feed in self.feeds}
+        self.case_feeds = feeds.feeds_by_case(self.feeds)
         self.case_schema = schema.case_schema([fw.data for fw in catalogue.frameworks])
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(TEMPLATES),
@@ -384,7 +385,7 @@ class Renderer:
             case.plain_summary,
             searchable=True,
             hide=["navigation"],
-            follow=feeds.case_feeds(self.feeds, case),
+            follow=self.case_feeds.get(id(case), []),
             case=case,
             payment_fw=payment,
             how_fw=how_it_works,
@@ -425,7 +426,11 @@ class Renderer:
             "description": case.plain_summary,
             "about": [tag.term.label for tags in case.tags.values() for tag in tags],
             "spatialCoverage": [{"@type": "Country", "name": name} for name in case.country_names],
-            "isPartOf": {"@type": "Dataset", "name": "Integrated Care Casebook"},
+            "isPartOf": {
+                "@type": "Dataset",
+                "name": "Integrated Care Casebook",
+                "version": self.site.get("version", "unreleased"),
+            },
             "citation": [bibliography.reference_text(s.data) for s in case.sources],
         }
         if case.last_changed:

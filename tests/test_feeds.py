@@ -25,7 +25,7 @@ import pytest
 import yaml
 from conftest import PUBLIC_URL, ROOT, copy_project, mkdocs_build
 
-from generator import repository
+from generator import history, repository
 from generator.render import Renderer
 from generator.validate import load_catalogue
 
@@ -358,3 +358,29 @@ def test_history_reads_each_version_once_and_dates_parse(scratch_repo):
     assert [v.commit for v in versions[f"cases/{SLUG}.yaml"]] == scratch_repo.commits
     for v in versions[f"cases/{SLUG}.yaml"]:
         assert datetime.fromisoformat(v.time).utcoffset() is not None
+
+
+@pytest.mark.parametrize(
+    "old, new, expected",
+    [
+        ({"status": "active"}, {"status": "ended"}, ["status changed from active to ended"]),
+        ({"sources": [{"key": "a"}]}, {"sources": [{"key": "a"}, {"key": "b"}]}, ["sources: 1 added"]),
+        (
+            {"results": [{"metric": "m", "value": 1}, {"metric": "n", "value": 2}]},
+            {"results": [{"metric": "m", "value": 3}]},
+            ["results: 1 removed, 1 changed"],
+        ),
+        ({}, {"results": [{"metric": "m"}, {"metric": "n"}]}, ["results: 2 added"]),
+        (
+            {"evidence": {"grade": "none", "why": "x"}},
+            {"evidence": {"grade": "qualitative", "why": "x"}},
+            ["evidence grade changed from none to qualitative"],
+        ),
+        ({"summary": "A" * 50}, {"summary": "B" * 50}, ["summary changed"]),  # long text is named, not quoted
+        ({"end_year": 2020}, {}, ["end year removed"]),
+        ({"lessons": ["a", "b"]}, {"lessons": ["b", "a"]}, ["lessons: reordered"]),
+        ({"status": "active"}, {"status": "active"}, []),
+    ],
+)
+def test_changes_are_put_in_words_field_by_field(old, new, expected):
+    assert history.changes(old, new) == expected
