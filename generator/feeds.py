@@ -40,7 +40,7 @@ class Feed:
 def feed_list(catalogue: Catalogue) -> list[Feed]:
     """Every feed of the site, catalogue first, then by framework and term, then by country."""
     name = "Integrated Care Casebook"
-    out = [Feed("feeds/all.atom", f"{name}: all cases", "cases/", catalogue.cases)]
+    out = [Feed("feeds/all.atom", f"{name}: All cases", "cases/", catalogue.cases)]
     for fw in catalogue.frameworks:
         if fw.data.get("feeds"):
             out += [
