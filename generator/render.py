@@ -248,6 +248,7 @@ class Renderer:
                 world_map=self.world_map(),
                 legend=worldmap.legend({code: len(cases) for code, _, cases in self.countries}),
                 colour_class=worldmap.colour_class,
+                feed_for_page=self.feed_by_page.get,
                 countries=self.countries,
             ),
             "overview.md": self.page(

@@ -249,6 +249,8 @@ def test_pages_link_their_feeds_in_the_head_and_visibly(scratch_repo):
     words = plain(section(data, "feeds"))
     assert "e-mail" in words and "feed reader" in words
     assert 'href="../feeds/country/is.atom"' in data
+    country = section(read(scratch_repo, "map/index.html"), "country-is")
+    assert 'href="../feeds/country/is.atom"' in country and "Follow" in plain(country)
 
 
 # --- history ----------------------------------------------------------------------------------
