@@ -121,5 +121,16 @@ def atom(feed: Feed, site_url: str | None) -> str:
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
 
 
+#: An empty but valid sitemap for each feed folder. Material's theme reads every <link rel="alternate">
+#: as another language of the site and fetches `sitemap.xml` next to its address; without these files
+#: each feed a page links would cost a request answered with the whole 404 page.
+EMPTY_SITEMAP = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"/>\n'
+)
+
+
 def files(feeds: list[Feed], site_url: str | None) -> dict[str, str]:
-    return {feed.path: atom(feed, site_url) for feed in feeds}
+    out = {feed.path: atom(feed, site_url) for feed in feeds}
+    for folder in {feed.path.rpartition("/")[0] for feed in feeds}:
+        out[f"{folder}/sitemap.xml"] = EMPTY_SITEMAP
+    return out

@@ -25,7 +25,7 @@ import pytest
 import yaml
 from conftest import PUBLIC_URL, ROOT, copy_project, mkdocs_build
 
-from generator import history, repository
+from generator import history, localserver, repository
 from generator.render import Renderer
 from generator.validate import load_catalogue
 
@@ -251,6 +251,18 @@ def test_pages_link_their_feeds_in_the_head_and_visibly(scratch_repo):
     assert 'href="../feeds/country/is.atom"' in data
     country = section(read(scratch_repo, "map/index.html"), "country-is")
     assert 'href="../feeds/country/is.atom"' in country and "Follow" in plain(country)
+
+
+def test_a_page_with_feeds_makes_no_failing_request(scratch_repo, browser):
+    """Material fetches sitemap.xml next to every rel=alternate link; each feed folder has an empty one."""
+    with localserver.serve(scratch_repo.site) as url:
+        page = browser.new_page()
+        failed = []
+        page.on("response", lambda response: failed.append(response.url) if response.status >= 400 else None)
+        page.goto(f"{url}cases/{SLUG}/")
+        page.wait_for_load_state("networkidle")
+        page.close()
+    assert failed == []
 
 
 # --- history ----------------------------------------------------------------------------------
