@@ -59,8 +59,8 @@ def read_blobs(root: Path, blobs: list[str]) -> dict[str, str]:
         return {}
     try:
         request = ("\n".join(blobs) + "\n").encode()
-        out = subprocess.run(["git", "cat-file", "--batch"], cwd=root, input=request, capture_output=True, check=True)
-        out = out.stdout
+        run = subprocess.run(["git", "cat-file", "--batch"], cwd=root, input=request, capture_output=True, check=True)
+        out = run.stdout
     except (OSError, subprocess.CalledProcessError):
         return {}
     texts: dict[str, str] = {}
