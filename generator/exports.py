@@ -40,6 +40,7 @@ def case_record(case: Case) -> dict:
         "slug": case.slug,
         "url": case.url,
         "last_changed": case.last_changed,
+        "history": case.history,
         "data": case.data,
     }
 
@@ -317,8 +318,11 @@ CSL_TYPES = {
 }
 
 
-def casebook_citation(case: Case, url: str) -> dict[str, str]:
-    """How to cite the casebook's own entry for a case: APA, Vancouver and BibTeX."""
+def casebook_citation(case: Case, url: str, version: str = "unreleased", file_url: str | None = None) -> dict[str, str]:
+    """How to cite the casebook's own entry for a case, at the catalogue's `version`: APA, Vancouver and BibTeX.
+
+    `file_url` is the permanent address of this version of the case file, when the deploy knows it.
+    """
     date = case.last_changed
     months = [
         "January",
@@ -340,16 +344,26 @@ def casebook_citation(case: Case, url: str) -> dict[str, str]:
     else:
         year, apa_date, vancouver_date = None, "n.d.", "n.d."
     who = "Integrated Care Casebook contributors"
+    note = "; ".join(
+        part
+        for part in (
+            f"Catalogue version {version}",
+            f"last changed {date}" if date else "",
+            f"this version of the case file: {file_url}" if file_url else "",
+        )
+        if part
+    )
     return {
-        "APA": f"{who}. ({apa_date}). {case.name}. Integrated Care Casebook. {url}",
+        "APA": f"{who}. ({apa_date}). {case.name} (Version {version}) [Data set]. Integrated Care Casebook. {url}",
         "Vancouver": (
-            f"{who}. {case.name} [Internet]. Integrated Care Casebook; [updated {vancouver_date}]. "
+            f"{who}. {case.name} [Internet]. Version {version}. Integrated Care Casebook; [updated {vancouver_date}]. "
             f"Available from: {url}"
         ),
         "BibTeX": (
             f"@misc{{casebook-{case.slug},\n  author = {{{{{who}}}}},\n  title = {{{bibtex_text(case.name)}}},\n"
-            f"  howpublished = {{Integrated Care Casebook}},\n"
-            + (f"  year = {{{year}}},\n  note = {{Last changed {date}}},\n" if date else "")
+            f"  howpublished = {{Integrated Care Casebook}},\n  version = {{{bibtex_text(version)}}},\n"
+            + (f"  year = {{{year}}},\n" if date else "")
+            + f"  note = {{{bibtex_text(note)}}},\n"
             + f"  url = {{{bibtex_url(url)}}}\n}}"
         ),
     }
@@ -484,12 +498,14 @@ def case_sources(case: Case) -> list[tuple[str, dict]]:
     return [(s.key, s.data) for s in case.sources]
 
 
-def files(catalogue: Catalogue) -> dict[str, str]:
-    """Every data file of the site, by path."""
+def files(catalogue: Catalogue, catalogue_version: str = "unreleased") -> dict[str, str]:
+    """Every data file of the site, by path. `version` is the shape of the data (VERSION);
+    `catalogue_version` the release or commit the content comes from (repository.version)."""
     out = {
         f"{API}cases.json": _json(
             {
                 "version": VERSION,
+                "catalogue_version": catalogue_version,
                 "schema": "../schema/case.schema.json",
                 "count": len(catalogue.cases),
                 "cases": [case_record(c) for c in catalogue.cases],

@@ -174,6 +174,7 @@ class Case(_ShortRepr):
     tags: dict[str, list[Tag]] = field(default_factory=dict)  # by framework id
     related: list[Related] = field(default_factory=list)
     last_changed: str | None = None
+    history: list[dict] = field(default_factory=list)  # dated changes, newest first (history.py)
 
     def __getattr__(self, name: str) -> Any:
         """A field of the case file; None for an optional field it leaves out. Any other name is

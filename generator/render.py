@@ -24,7 +24,7 @@ from urllib.parse import urlencode
 import jinja2
 from markupsafe import Markup, escape
 
-from . import bibliography, charts, citations, evidence, exports, facets, htmlblocks, schema, worldmap
+from . import bibliography, charts, citations, evidence, exports, facets, feeds, htmlblocks, schema, worldmap
 from .model import COUNTRIES, EUROPE, Case, Catalogue, Source, Tag, Term
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -126,9 +126,12 @@ def corrected_fields(case: Case) -> set[str]:
 
 
 class Renderer:
-    def __init__(self, catalogue: Catalogue, site: dict):
+    def __init__(self, catalogue: Catalogue, site: dict, feed_list: list[feeds.Feed] | None = None):
         self.catalogue = catalogue
         self.site = site  # site-wide settings: repository URL for edit links, ...
+        self.feeds = feeds.feed_list(catalogue) if feed_list is None else feed_list
+        self.feed_by_page = {feed.page: feed for feed in self.feeds}
+        self.case_feeds = feeds.feeds_by_case(self.feeds)
         self.case_schema = schema.case_schema([fw.data for fw in catalogue.frameworks])
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(TEMPLATES),
@@ -171,17 +174,21 @@ class Renderer:
         description: str = "",
         searchable: bool = False,
         hide: list[str] | None = None,
+        follow: list[feeds.Feed] | None = None,
         **context,
     ) -> str:
+        """One page. `follow`: the feeds its head links (overrides/main.html); the catalogue's is always one."""
         front: dict = {"title": str(escape(title))}
         if hide:
             front["hide"] = hide
+        follow = [self.feeds[0], *(f for f in follow or [] if f is not self.feeds[0])]
+        front["feeds"] = [{"title": str(escape(f.title)), "href": f.path} for f in follow]
         if searchable:
             front["searchable"] = True  # overrides/main.html marks the content for Pagefind
         if description:
             front["description"] = str(escape(description))
         body = self.env.get_template(template).render(
-            href=lambda target: Markup(escape(relative(target, url))), page_url=url, **context
+            href=lambda target: Markup(escape(relative(target, url))), page_url=url, follow=follow, **context
         )
         return (
             "---\n"
@@ -241,6 +248,7 @@ class Renderer:
                 world_map=self.world_map(),
                 legend=worldmap.legend({code: len(cases) for code, _, cases in self.countries}),
                 colour_class=worldmap.colour_class,
+                feed_for_page=self.feed_by_page.get,
                 countries=self.countries,
             ),
             "overview.md": self.page(
@@ -274,6 +282,8 @@ class Renderer:
                 "The casebook as open data: CSV, JSON, BibTeX, RIS and CSL-JSON.",
                 hide=["navigation"],
                 columns=self.csv_columns(),
+                feed_list=self.feeds,
+                entries=feeds.ENTRIES,
             ),
             "contribute/fields.md": self.page(
                 "fields.md.j2",
@@ -376,6 +386,7 @@ class Renderer:
             case.plain_summary,
             searchable=True,
             hide=["navigation"],
+            follow=self.case_feeds.get(id(case), []),
             case=case,
             payment_fw=payment,
             how_fw=how_it_works,
@@ -386,21 +397,25 @@ class Renderer:
             locators=locators,
             facets=facets.case_facets(case),
             citations=self.casebook_citations(case),
+            file_url=self.file_url(case),
             json_ld=self.json_ld(case),
             similar=self.catalogue.similar(case),
         )
 
     HERE = "\ue000here\ue000"  # a private-use mark that no escaping changes
 
+    def file_url(self, case: Case) -> str | None:
+        """The permanent address of this version of the case file on the repository host, when known."""
+        blob_url = self.site.get("blob_url")
+        return blob_url + case.file if blob_url else None
+
     def casebook_citations(self, case: Case) -> dict[str, Markup]:
         """'Cite this case' texts. Without a configured site_url, the page's own address is filled in by the browser."""
         site_url = self.site.get("site_url")
         url = f"{site_url.rstrip('/')}/{case.url}" if site_url else self.HERE
         here = Markup("<span data-cb-here>{}</span>").format(case.url)
-        return {
-            style: htmlblocks.text(cite).replace(self.HERE, here)
-            for style, cite in exports.casebook_citation(case, url).items()
-        }
+        cites = exports.casebook_citation(case, url, self.site.get("version", "unreleased"), self.file_url(case))
+        return {style: htmlblocks.text(cite).replace(self.HERE, here) for style, cite in cites.items()}
 
     def json_ld(self, case: Case) -> Markup:
         """schema.org metadata of a case page, safe inside a <script> element."""
@@ -412,7 +427,11 @@ class Renderer:
             "description": case.plain_summary,
             "about": [tag.term.label for tags in case.tags.values() for tag in tags],
             "spatialCoverage": [{"@type": "Country", "name": name} for name in case.country_names],
-            "isPartOf": {"@type": "Dataset", "name": "Integrated Care Casebook"},
+            "isPartOf": {
+                "@type": "Dataset",
+                "name": "Integrated Care Casebook",
+                "version": self.site.get("version", "unreleased"),
+            },
             "citation": [bibliography.reference_text(s.data) for s in case.sources],
         }
         if case.last_changed:
@@ -432,6 +451,7 @@ class Renderer:
             citations.strip_markers(term.definition),
             searchable=True,
             hide=["navigation"],  # term pages are not in the navigation: no empty sidebar beside them
+            follow=[self.feed_by_page[term.url]] if term.url in self.feed_by_page else [],
             term=term,
             fw=fw,
             uses=uses,

@@ -581,6 +581,10 @@ def framework_schema() -> dict:
                 + "; ".join(f"{k}: {v}" for k, v in FRAMEWORK_ROLES.items())
                 + ". At most one framework has each role.",
             },
+            "feeds": {
+                "type": "boolean",
+                "description": "Whether the site publishes a feed of new and changed cases for each term.",
+            },
             "question": _text("The question this framework helps a reader answer."),
             "description": _prose("What the framework is and where it comes from."),
             "how_to_read": _prose("How to read the framework's layout."),

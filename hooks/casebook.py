@@ -7,7 +7,8 @@
   builds into its own temporary folder and is left alone.)
 - on_pre_build: validate and render everything in memory, so a broken case file
   stops the build with file and line before anything is written.
-- on_config also puts the catalogue's version (from git) into config.extra.casebook.version, for the footer.
+- on_config also puts the catalogue's version (repository.version: release tag, else commit date and hash)
+  into config.extra.casebook.version, for the footer.
 - on_files: hand the rendered pages and data files to MkDocs as generated files.
 - on_page_content: put each page's HTML blocks back (see generator/htmlblocks.py).
 - on_post_page / on_post_template: add each page's Content-Security-Policy (not under

@@ -188,13 +188,13 @@ def test_edit_link_comes_from_the_checkouts_github_remote(tmp_path, remote, expe
 
 
 def test_case_page_has_edit_link_and_git_date(tmp_path):
-    from generator import render, repository
+    from generator import history, render
     from generator.validate import load_catalogue
 
     catalogue = load_catalogue(ROOT)
-    dates = repository.last_changed(ROOT, "cases")
     case = catalogue.case_by_slug["salford-together"]
-    case.last_changed = dates.get(case.file)
+    case.history = history.case_histories(ROOT, "cases")[case.file]
+    case.last_changed = case.history[0]["date"]
     assert case.last_changed, "case files are committed, so git knows their date"
     page = render.Renderer(catalogue, {"edit_url": "https://github.com/o/r/edit/main/"}).case_page(case)
     assert (
