@@ -29,6 +29,8 @@ PAGES = {
     "overview": "overview/",
     "payment-instruments": "frameworks/payment-instruments/",
     "failures": "failures/",
+    "fit": "fit/?system=regulated-competition&group=named-condition&cannot=pooled-budgets",
+    "payment-guide": "payment-guide/?aim=reward-coordination",
 }
 
 

@@ -78,7 +78,7 @@
         li.querySelector(".cb-fitcase__why").hidden = true;
         li.querySelector(".cb-fitcase__score").hidden = true;
       }
-      statusLine.textContent = "The cases in alphabetical order. Describe your system above to rank them.";
+      statusLine.textContent = "The cases in alphabetical order. Describe your system in the form to rank them.";
       return;
     }
     const names = new Map(original.map((li, i) => [li.dataset.slug, i]));

@@ -25,7 +25,7 @@
     for (const section of aims) section.hidden = chosen.length > 0 && !chosen.includes(section.dataset.aim);
     if (!chosen.length) {
       for (const section of instruments) section.hidden = false;
-      statusLine.textContent = `All aims and all ${instruments.length} instruments are listed below. Pick aims above to narrow them.`;
+      statusLine.textContent = `All aims and all ${instruments.length} instruments are listed below. Pick aims in the form to narrow them.`;
       return;
     }
     const connected = new Set(chosen.flatMap((id) => data.aims[id].map(([term]) => term)));
