@@ -29,10 +29,11 @@
       return;
     }
     const connected = new Set(chosen.flatMap((id) => data.aims[id].map(([term]) => term)));
+    const against = chosen.some((id) => data.aims[id].some(([, worksAgainst]) => worksAgainst));
     for (const section of instruments) section.hidden = !connected.has(section.dataset.term);
     const silent = instruments.length - connected.size;
     statusLine.textContent = connected.size
-      ? `The sources connect ${connected.size} instrument${connected.size === 1 ? "" : "s"} to the aims you picked (some as working against them). ` +
+      ? `The sources connect ${connected.size} instrument${connected.size === 1 ? "" : "s"} to the aims you picked${against ? " (some as working against them)" : ""}. ` +
         `For the other ${silent} they make no connection, which is not evidence either way; clear the aims to see all.`
       : "The sources connect no instrument to the aims you picked.";
   }
