@@ -34,7 +34,7 @@ class Link:
 @dataclass
 class Instrument:
     term: Term
-    attributes: list[tuple[str, str]]  # (heading, cited text)
+    attributes: list[tuple[str, str | None]]  # (heading, cited text); None where the sources say nothing
     links: list[Link] = field(default_factory=list)
     uses: list[Tag] = field(default_factory=list)
 
@@ -52,7 +52,7 @@ def instruments(fw: Framework) -> list[Instrument]:
     by_id: dict[str, Instrument] = {}
     for term in fw.terms:
         named = {a["name"]: a["value"] for a in term.attributes}
-        attributes = [(heading, named[name]) for name, heading in LEADING_ATTRIBUTES.items() if name in named]
+        attributes = [(heading, named.get(name)) for name, heading in LEADING_ATTRIBUTES.items()]
         attributes += [(a["name"], a["value"]) for a in term.attributes if a["name"] not in LEADING_ATTRIBUTES]
         uses = sorted({id(t.case): t for t in term.uses}.values(), key=lambda t: t.case.name.casefold())
         by_id[term.id] = Instrument(term, attributes, uses=uses)

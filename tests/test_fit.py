@@ -149,6 +149,8 @@ def test_the_guide_links_aims_to_instruments_only_where_the_data_does():
     assert [(link.aim["id"], link.works_against) for link in by_term["bundle"].links] == [("coordinate", True)]
     assert paymentguide.page_data(pay) == {"aims": {"join-up": [["pooled", False]], "coordinate": [["bundle", True]]}}
     assert [t.case.slug for t in by_term["bundle"].uses] == ["charlie"]
+    # Evidence, caveats, needs and rewards are always shown: None where the framework file says nothing.
+    assert by_term["bundle"].attributes == [(h, None) for h in paymentguide.LEADING_ATTRIBUTES.values()]
 
 
 def test_the_headline_result_comes_from_the_strongest_design():

@@ -69,7 +69,7 @@ def test_no_serious_accessibility_violations(browser, server, axe_source, name, 
     assert serious == [], "\n".join(serious)
 
 
-@pytest.mark.parametrize("name", ["home", "case", "search-with-results", "compare"])
+@pytest.mark.parametrize("name", ["home", "case", "search-with-results", "compare", "fit", "payment-guide"])
 def test_keyboard_focus_is_always_visible(browser, server, name):
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     page.goto(server + PAGES[name])
