@@ -93,6 +93,8 @@ def test_the_choice_survives_a_reload_from_the_address(page, server):
     page.select_option("#cb-fit-pay-pooled-budgets", "cannot")
     page.wait_for_function("() => /cannot=pooled-budgets/.test(location.search)")
     before = ranked_slugs(page)
+    chosen = fit.Context("national-health-service", frozenset({"frail-elderly"}), cannot=frozenset({"pooled-budgets"}))
+    assert before == [case.slug for case, _, _ in fit.rank(CATALOGUE, chosen)]
     address = page.url
     assert urlsplit(address).query == "system=national-health-service&group=frail-elderly&cannot=pooled-budgets"
     page.reload()
