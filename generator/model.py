@@ -66,6 +66,7 @@ class Term(_ShortRepr):
     parent: str | None = None
     axis: str | None = None
     attributes: list[dict] = field(default_factory=list)
+    enabler: str | None = None  # the enabling condition the term stands for, if it is a precondition
     uses: list[Tag] = field(default_factory=list)
     crosswalks: list[Crosswalk] = field(default_factory=list)
 
@@ -284,7 +285,16 @@ def build(case_data: list[tuple[str, dict]], framework_data: list[dict]) -> Cata
     for data in sorted(framework_data, key=lambda d: (d.get("order", 99), d["name"])):
         fw = Framework(data)
         fw.terms = [
-            Term(fw, t["id"], t["label"], t["definition"], t.get("parent"), t.get("axis"), t.get("attributes", []))
+            Term(
+                fw,
+                t["id"],
+                t["label"],
+                t["definition"],
+                t.get("parent"),
+                t.get("axis"),
+                t.get("attributes", []),
+                t.get("enabler"),
+            )
             for t in data["terms"]
         ]
         frameworks.append(fw)

@@ -24,7 +24,20 @@ from urllib.parse import urlencode
 import jinja2
 from markupsafe import Markup, escape
 
-from . import bibliography, charts, citations, evidence, exports, facets, feeds, htmlblocks, schema, worldmap
+from . import (
+    bibliography,
+    charts,
+    citations,
+    evidence,
+    exports,
+    facets,
+    feeds,
+    fit,
+    htmlblocks,
+    paymentguide,
+    schema,
+    worldmap,
+)
 from .model import COUNTRIES, EUROPE, Case, Catalogue, Source, Tag, Term
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -123,6 +136,12 @@ def shared_accounts(tags: list[Tag]) -> dict[int, tuple[Tag, list[Tag]]]:
 def corrected_fields(case: Case) -> set[str]:
     """Top-level fields of a case with a published correction (`corrections[].field`, e.g. 'results[2].value')."""
     return {re.split(r"[.\[]", item["field"], maxsplit=1)[0] for item in case.data.get("corrections") or []}
+
+
+def script_json(data) -> Markup:
+    """Data for a page's script, safe inside <script type="application/json"> (no '<', '>' or '&' as such)."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
 
 
 class Renderer:
@@ -293,6 +312,10 @@ class Renderer:
                 fields=self.field_reference(),
             ),
         }
+        out["fit.md"] = self.fit_page()
+        payment = cat.framework_with_role("payment")
+        if payment:
+            out["payment-guide.md"] = self.payment_guide(payment)
         for case in cat.cases:
             out[f"cases/{case.slug}.md"] = self.case_page(case)
         for fw in cat.frameworks:
@@ -330,6 +353,49 @@ class Renderer:
             evidence_mix=[g for g in grades if g[2]],
             failures_url="failures/" if failures_page else "search/?" + urlencode({"stage": ended["label"]}),
             **self.home_cases(),
+        )
+
+    def fit_page(self) -> str:
+        """'Cases like my system': every case with its context and what it relied on; the script ranks them."""
+        cat = self.catalogue
+        payment = cat.framework_with_role("payment")
+        data = {
+            "rules": fit.RULES,
+            "labels": fit.labels(cat),
+            "cases": [fit.profile(case, cat) for case in cat.cases],
+        }
+        return self.page(
+            "fit.md.j2",
+            "fit/",
+            "Cases like my system",
+            "Describe your health system and aims; the casebook's cases are ranked by how close their context is, "
+            "with the reasons and the conditions each relied on.",
+            hide=["navigation", "toc"],
+            rules=fit.RULES,
+            blocks=cat.framework_with_role("how-it-works"),
+            payment=payment,
+            payment_terms=[t for t in (payment.terms if payment else []) if t.cases],
+            conditions=cat.framework_with_role("conditions"),
+            enabling={case.slug: fit.enabling_conditions(case, cat) for case in cat.cases},
+            fit_data=script_json(data),
+        )
+
+    def payment_guide(self, fw) -> str:
+        """'Which payment instrument fits my aims', from the payment framework's terms, aims and cases."""
+        url = "payment-guide/"
+        return self.page(
+            "payment-guide.md.j2",
+            url,
+            "Which payment instrument fits my aims?",
+            "Payment instruments for integrated care with their evidence, caveats and the cases that used them, "
+            "and the aims the sources connect them to.",
+            hide=["navigation"],
+            fw=fw,
+            aims=fw.data.get("aims", []),
+            instruments=paymentguide.instruments(fw),
+            headline=paymentguide.headline_result,
+            cite=Citer(fw.sources, relative(fw.url, url)),
+            guide_data=script_json(paymentguide.page_data(fw)),
         )
 
     def most_used_terms(self, role: str, count: int = 5) -> list[Term]:

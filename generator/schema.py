@@ -525,6 +525,11 @@ def framework_schema() -> dict:
             "definition": _prose("What the term means, in the casebook's own words."),
             "parent": _text("Id of the parent term, where the framework nests terms.", pattern=SLUG_PATTERN),
             "axis": _text("Axis or group of the framework the term belongs to (one of the framework's `axes`)."),
+            "enabler": _text(
+                "For a building block that is a precondition others must check, like a law or a data system: its "
+                "short name as an enabling condition (like 'legal basis'). The 'Cases like my system' page lists a "
+                "case's tags of such terms as conditions to check. Leave out for other terms."
+            ),
             "attributes": {
                 "type": "array",
                 "description": "Further facts about the term, shown as a table (evidence, caveats, dimensions...).",
@@ -604,6 +609,41 @@ def framework_schema() -> dict:
                 "type": "array",
                 "description": "Levels a case can show each term at (for grids), like [micro, meso, macro].",
                 "items": {"enum": LEVELS},
+            },
+            "aims": {
+                "type": "array",
+                "description": (
+                    "For the payment framework: aims a payer may have (like 'reward coordination'), each with the "
+                    "terms its sources connect to it. The payment guide shows them; an aim with no cited connection "
+                    "says so."
+                ),
+                "items": {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "required": ["id", "label", "instruments"],
+                    "properties": {
+                        "id": _text("The aim's id, used in the guide's address.", pattern=SLUG_PATTERN),
+                        "label": _text("The aim in a reader's words, like 'Reward coordination'."),
+                        "instruments": {
+                            "type": "array",
+                            "description": "Terms of this framework that the sources connect to the aim.",
+                            "items": {
+                                "type": "object",
+                                "additionalProperties": False,
+                                "required": ["term", "why"],
+                                "properties": {
+                                    "term": _text("Id of a term of this framework.", pattern=SLUG_PATTERN),
+                                    "works_against": {
+                                        "type": "boolean",
+                                        "description": "true when the source says the instrument works against "
+                                        "the aim rather than for it.",
+                                    },
+                                    "why": _prose("One or two lines: what the source says links the two."),
+                                },
+                            },
+                        },
+                    },
+                },
             },
             "sources": {"type": "array", "minItems": 1, "items": _source_schema()},
             "terms": {"type": "array", "minItems": 1, "items": term},

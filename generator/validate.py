@@ -571,6 +571,7 @@ def _check_framework(doc: YamlFile, path: Path, fields: dict[str, str], roles: d
         doc.problem(("layout",), f"a grid shows terms by level: add 'levels:', like [{', '.join(schema.LEVELS)}]")
     elif layout == "axis" and not axes:
         doc.problem(("layout",), "an axis layout places terms along the framework's axes: add 'axes:'")
+    _check_aims(doc, data.get("aims", []), ids)
     for index, term in enumerate(terms):
         seen: dict[tuple, int] = {}
         for link_index, link in enumerate(term.get("see_also", [])):
@@ -581,6 +582,23 @@ def _check_framework(doc: YamlFile, path: Path, fields: dict[str, str], roles: d
                     f"crosswalk to {target[0]}/{target[1]} is given twice (first as item {seen[target] + 1}): keep one",
                 )
             seen.setdefault(target, link_index)
+
+
+def _check_aims(doc: YamlFile, aims: list[dict], ids: dict[str, int]) -> None:
+    """Aim ids are unique, and each aim names terms of this framework, once each."""
+    seen_aims: set[str] = set()
+    for index, aim in enumerate(aims):
+        if aim["id"] in seen_aims:
+            doc.problem(("aims", index, "id"), f"aim id '{aim['id']}' is used twice: give each aim its own id")
+        seen_aims.add(aim["id"])
+        seen_terms: set[str] = set()
+        for link_index, link in enumerate(aim["instruments"]):
+            path = ("aims", index, "instruments", link_index, "term")
+            if link["term"] not in ids:
+                doc.problem(path, f"'{link['term']}' is not a term of this framework{_suggest(link['term'], ids)}")
+            elif link["term"] in seen_terms:
+                doc.problem(path, f"'{link['term']}' is connected to this aim twice: keep one")
+            seen_terms.add(link["term"])
 
 
 def _check_parent_cycles(doc: YamlFile, terms: list[dict], ids: dict[str, int]) -> None:

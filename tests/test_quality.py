@@ -29,6 +29,8 @@ PAGES = {
     "overview": "overview/",
     "payment-instruments": "frameworks/payment-instruments/",
     "failures": "failures/",
+    "fit": "fit/?system=regulated-competition&group=named-condition&cannot=pooled-budgets",
+    "payment-guide": "payment-guide/?aim=reward-coordination",
 }
 
 
@@ -67,7 +69,7 @@ def test_no_serious_accessibility_violations(browser, server, axe_source, name, 
     assert serious == [], "\n".join(serious)
 
 
-@pytest.mark.parametrize("name", ["home", "case", "search-with-results", "compare"])
+@pytest.mark.parametrize("name", ["home", "case", "search-with-results", "compare", "fit", "payment-guide"])
 def test_keyboard_focus_is_always_visible(browser, server, name):
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     page.goto(server + PAGES[name])
