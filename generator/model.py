@@ -56,6 +56,7 @@ class Term:
     parent: str | None = None
     axis: str | None = None
     attributes: list[dict] = field(default_factory=list)
+    synonyms: list[str] = field(default_factory=list)
     uses: list[Tag] = field(default_factory=list)
     crosswalks: list[Crosswalk] = field(default_factory=list)
 
@@ -206,6 +207,7 @@ class Case:
 class Catalogue:
     cases: list[Case]
     frameworks: list[Framework]
+    glossary: list[dict] = field(default_factory=list)  # glossary.yaml's groups
 
     @cached_property
     def case_by_slug(self) -> dict[str, Case]:
@@ -267,13 +269,24 @@ class Catalogue:
         return [(other, -negative) for negative, _, other in sorted(scored, key=lambda item: item[:2])[:limit]]
 
 
-def build(case_data: list[tuple[str, dict]], framework_data: list[dict]) -> Catalogue:
+def build(
+    case_data: list[tuple[str, dict]], framework_data: list[dict], glossary: list[dict] | None = None
+) -> Catalogue:
     """Link validated data into a catalogue; cases sorted by name, frameworks by order."""
     frameworks = []
     for data in sorted(framework_data, key=lambda d: (d.get("order", 99), d["name"])):
         fw = Framework(data)
         fw.terms = [
-            Term(fw, t["id"], t["label"], t["definition"], t.get("parent"), t.get("axis"), t.get("attributes", []))
+            Term(
+                fw,
+                t["id"],
+                t["label"],
+                t["definition"],
+                t.get("parent"),
+                t.get("axis"),
+                t.get("attributes", []),
+                t.get("synonyms", []),
+            )
             for t in data["terms"]
         ]
         frameworks.append(fw)
@@ -303,7 +316,7 @@ def build(case_data: list[tuple[str, dict]], framework_data: list[dict]) -> Cata
             _link(other, case, rel["why"])
     for case in cases:
         case.related.sort(key=lambda r: r.case.name.casefold())
-    return Catalogue(cases, frameworks)
+    return Catalogue(cases, frameworks, glossary or [])
 
 
 def _link(a: Case, b: Case, why: str) -> None:

@@ -24,7 +24,7 @@ from urllib.parse import urlencode
 import jinja2
 from markupsafe import Markup, escape
 
-from . import bibliography, charts, citations, evidence, exports, facets, htmlblocks, schema, worldmap
+from . import bibliography, charts, citations, evidence, exports, facets, htmlblocks, schema, vocabulary, worldmap
 from .model import COUNTRIES, EUROPE, Case, Catalogue, Source, Tag, Term
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -130,6 +130,7 @@ class Renderer:
         self.catalogue = catalogue
         self.site = site  # site-wide settings: repository URL for edit links, ...
         self.case_schema = schema.case_schema([fw.data for fw in catalogue.frameworks])
+        self.glossary = vocabulary.Glossary(catalogue.glossary)
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(TEMPLATES),
             autoescape=True,
@@ -385,6 +386,9 @@ class Renderer:
             cite=cite,
             locators=locators,
             facets=facets.case_facets(case),
+            names=vocabulary.case_names(case),
+            search_words=vocabulary.case_search_words(case, self.glossary),
+            language=vocabulary.language,
             citations=self.casebook_citations(case),
             json_ld=self.json_ld(case),
             similar=self.catalogue.similar(case),
@@ -435,6 +439,7 @@ class Renderer:
             term=term,
             fw=fw,
             uses=uses,
+            search_words=vocabulary.term_search_words(term, self.glossary),
             cite=Citer(fw.sources, relative(fw.url, term.url)),
             case_citer=lambda case: Citer(case.sources, relative(case.url, term.url)),
             citer_for=lambda other: Citer(other.sources, relative(other.url, term.url)),
