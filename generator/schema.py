@@ -671,6 +671,7 @@ def glossary_schema() -> dict:
                     "type": "object",
                     "additionalProperties": False,
                     "required": ["words"],
+                    "dependentRequired": {"filter_only": ["filter"]},
                     "properties": {
                         "words": {
                             "type": "array",

@@ -931,10 +931,10 @@ def check_glossary(root: Path, facet_values: dict[str, set[str]]) -> tuple[list[
                 f"no filter has the id {_shown(chosen['facet'])}{_suggest(chosen['facet'], facet_values)}",
             )
         elif chosen and chosen["value"] not in facet_values[chosen["facet"]]:
-            values = facet_values[chosen["facet"]]
+            hint = _suggest(chosen["value"], facet_values[chosen["facet"]])
             doc.problem(
                 ("groups", index, "filter", "value"),
-                f"{_shown(chosen['value'])} is not a value of the filter '{chosen['facet']}'{_suggest(chosen['value'], values)}",
+                f"{_shown(chosen['value'])} is not a value of the filter '{chosen['facet']}'{hint}",
             )
     return groups, doc.problems
 

@@ -18,7 +18,7 @@ from collections import Counter
 from .model import Case, Catalogue, Term
 
 #: Bytes the words of case names may take in the vocabulary file (the whole file stays under 30 KB).
-WORD_BUDGET = 14_000
+WORD_BUDGET = 12_000
 
 #: English names of the languages original-language names are given in (code -> name); others show the code.
 LANGUAGES = {

@@ -357,7 +357,7 @@
 
   // Results past the first few: an empty item each, filled when it scrolls into view.
   function pendingItem(result, mine, state, best) {
-    const item = el("li", { class: "cb-result cb-result--pending" }, "Loading…");
+    const item = el("li", { class: "cb-result cb-result--pending" }, "…"); // filled as it scrolls into view
     item.cbLoad = async () => {
       const data = await result.data();
       if (mine !== generation) return;
@@ -446,6 +446,9 @@
     input.addEventListener("input", () => {
       clearTimeout(timer);
       timer = setTimeout(() => run(stateFromForm()), 250);
+      // While the reader types, Pagefind fetches the index chunks of the words so far.
+      const q = input.value.trim();
+      if (pagefind && q) pagefind.preload(pagefindQuery(q)).catch(() => {});
     });
     facetBox.addEventListener("change", () => run(stateFromForm()));
     // Opening a filter panel during a text search loads the counts.
