@@ -64,6 +64,8 @@ def test_an_original_language_name_finds_its_case_and_is_marked_with_its_languag
     search(page, server, alias)
     assert best_match(page) == name
     page.click("#cb-best a")
+    page.wait_for_selector("h1:not(:has-text('Search'))")
+    assert page.inner_text("h1") == name
     assert page.locator(f".cb-aka [lang]:has-text('{alias}')").count() == 1
 
 
