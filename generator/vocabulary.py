@@ -109,14 +109,20 @@ def vocabulary_file(catalogue: Catalogue) -> dict:
     """What the search page matches queries against, addresses relative to the site's root.
 
     `terms`: [label, address, synonyms]; `frameworks`: [name, address]; `countries`: the countries
-    cases are in; `glossary`: [words, filter id or "", filter value or ""]; `words`: words of case names.
+    cases are in; `glossary`: [words, filter id or "", filter value or "", whether the words only stand for
+    the filter]; `words`: words of case names.
     """
     return {
         "terms": [[t.label, t.url, t.synonyms] for fw in catalogue.frameworks for t in fw.terms],
         "frameworks": [[fw.name, fw.url] for fw in catalogue.frameworks],
         "countries": sorted({name for case in catalogue.cases for name in case.country_names}),
         "glossary": [
-            [g["words"], g.get("filter", {}).get("facet", ""), g.get("filter", {}).get("value", "")]
+            [
+                g["words"],
+                g.get("filter", {}).get("facet", ""),
+                g.get("filter", {}).get("value", ""),
+                bool(g.get("filter_only")),
+            ]
             for g in catalogue.glossary
         ],
         "words": _name_words(catalogue),

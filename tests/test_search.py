@@ -117,6 +117,8 @@ def test_a_case_name_ranks_first_even_when_its_words_are_common(page, server):
         ("no evaluation", "evidence", "None reported"),
         ("randomised", "design", "Randomised trial"),
         ("ended", "stage", "Ended or stalled"),
+        ("failed", "stage", "Ended or stalled"),  # a glossary word standing for a filter value
+        ("no formal evaluation", "evidence", "None reported"),
     ],
 )
 def test_a_query_naming_a_filter_offers_it_and_one_click_applies_it(page, server, query, facet_id, value):

@@ -131,9 +131,10 @@
 
   // ---- The vocabulary: glossary, chips, best match, suggestions ----
 
+  // The glossary group the whole query is a word of (not one whose words only stand for a filter).
   function glossaryGroup(q) {
     const n = norm(q);
-    return vocabulary.glossary.find(([words]) => words.some((w) => norm(w) === n));
+    return vocabulary.glossary.find(([words, , , filterOnly]) => !filterOnly && words.some((w) => norm(w) === n));
   }
 
   // The query Pagefind runs: a whole-query glossary word becomes its group's first word, as a phrase.
