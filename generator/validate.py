@@ -537,6 +537,17 @@ def _check_framework(doc: YamlFile, path: Path, fields: dict[str, str], roles: d
             )
         else:
             ids[term["id"]] = index
+    names: dict[str, int] = {_normalised(term["label"]): index for index, term in enumerate(terms)}
+    for index, term in enumerate(terms):  # a synonym leads to one term: not another term's label or synonym
+        for synonym_index, synonym in enumerate(term.get("synonyms", [])):
+            folded = _normalised(synonym)
+            if names.get(folded, index) != index:
+                doc.problem(
+                    ("terms", index, "synonyms", synonym_index),
+                    f"{_shown(synonym)} already names term {names[folded] + 1} of this framework: "
+                    "a synonym belongs to one term",
+                )
+            names.setdefault(folded, index)
     for index, term in enumerate(terms):
         parent = term.get("parent")
         if parent is not None and parent not in ids:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -279,3 +280,16 @@ def test_the_glossary_names_each_problem(tmp_path):
         "glossary.yaml:4:35: groups[1].filter.value: 'Finished' is not a value of the filter 'stage'",
         "glossary.yaml:6:21: groups[2].filter.facet: no filter has the id 'countri'; did you mean 'country'?",
     ]
+
+
+def test_a_term_synonym_may_not_name_another_term(tmp_path):
+    root = project_with(tmp_path)
+    path = root / "frameworks" / "payment-instruments.yaml"
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("synonyms: [gain sharing]", "synonyms: [gain sharing, capitation]", 1)
+    path.write_text(text, encoding="utf-8")
+    _, problems = check_frameworks(root)
+    assert len(problems) == 1
+    assert re.fullmatch(
+        r"'capitation' already names term \d+ of this framework: a synonym belongs to one term", problems[0].message
+    )
