@@ -24,7 +24,7 @@ from generator.validate import load_catalogue
 
 ROOT = Path(__file__).resolve().parent.parent
 
-PROJECT_PARTS = ("mkdocs.yml", "generator", "hooks", "overrides", "docs", "frameworks", "schema")
+PROJECT_PARTS = ("mkdocs.yml", "glossary.yaml", "generator", "hooks", "overrides", "docs", "frameworks", "schema")
 
 
 class Sampler:

@@ -21,7 +21,7 @@ import csv
 import io
 import json
 
-from . import citations, facets, schema
+from . import citations, facets, schema, vocabulary
 from .model import Case, Catalogue
 
 VERSION = 1
@@ -513,6 +513,7 @@ def files(catalogue: Catalogue, catalogue_version: str = "unreleased") -> dict[s
         ),
         f"{API}frameworks.json": _json(frameworks_record(catalogue)),
         f"{API}facets.json": _json(facets.facet_file(catalogue)),
+        f"{API}vocabulary.json": _json(vocabulary.vocabulary_file(catalogue)),
         f"{API}terms.json": _json(terms_record(catalogue)),
         f"{API}labels.json": _json(labels_record()),
         "cases.csv": cases_csv(catalogue),

@@ -8,7 +8,7 @@ query downloads the whole index. Both come from `case_facets`, so they agree.
 from __future__ import annotations
 
 from . import schema
-from .model import Case, Catalogue
+from .model import COUNTRIES, Case, Catalogue
 
 
 def _labels(choices: dict[str, dict]) -> list[str]:
@@ -31,6 +31,20 @@ def facet_list(catalogue: Catalogue) -> list[dict]:
         {"id": "stage", "label": "Implementation stage", "order": _labels(schema.STAGES)},
         {"id": "decade", "label": "Start decade"},
     ]
+
+
+def possible_values(frameworks: list[dict]) -> dict[str, set[str]]:
+    """Every value each filter can take (decades aside: any decade can), from the data model and frameworks."""
+    return {
+        **{fw["id"]: {term["label"] for term in fw["terms"]} for fw in frameworks},
+        "country": set(COUNTRIES.values()),
+        "target": {label.capitalize() for label in schema.TARGET_GROUPS.values()},
+        "system": {label.capitalize() for label in schema.HEALTH_SYSTEMS.values()},
+        "evidence": set(_labels(schema.EVIDENCE_GRADES)),
+        "design": set(_labels(schema.STUDY_DESIGNS)),
+        "certainty": set(_labels(schema.CERTAINTY_LEVELS)),
+        "stage": set(_labels(schema.STAGES)),
+    }
 
 
 def case_facets(case: Case) -> dict[str, list[str]]:
@@ -64,7 +78,7 @@ def facet_file(catalogue: Catalogue) -> dict:
     values = {}
     for f in facets:
         found = {v for _, fv in per_case for v in fv.get(f["id"], [])}
-        values[f["id"]] = [v for v in f["order"] if v in found] if "order" in f else sorted(found)
+        values[f["id"]] = list(f["order"]) if "order" in f else sorted(found)  # ordered: every value, even unused
     index = {fid: {v: i for i, v in enumerate(vals)} for fid, vals in values.items()}
     return {
         "facets": [{"id": f["id"], "label": f["label"], "values": values[f["id"]]} for f in facets],

@@ -67,6 +67,7 @@ class Term(_ShortRepr):
     axis: str | None = None
     attributes: list[dict] = field(default_factory=list)
     enabler: str | None = None  # the enabling condition the term stands for, if it is a precondition
+    synonyms: list[str] = field(default_factory=list)
     uses: list[Tag] = field(default_factory=list)
     crosswalks: list[Crosswalk] = field(default_factory=list)
 
@@ -218,6 +219,7 @@ class Case(_ShortRepr):
 class Catalogue(_ShortRepr):
     cases: list[Case]
     frameworks: list[Framework]
+    glossary: list[dict] = field(default_factory=list)  # glossary.yaml's groups
 
     @cached_property
     def case_by_slug(self) -> dict[str, Case]:
@@ -279,7 +281,9 @@ class Catalogue(_ShortRepr):
         return [(other, -negative) for negative, _, other in sorted(scored, key=lambda item: item[:2])[:limit]]
 
 
-def build(case_data: list[tuple[str, dict]], framework_data: list[dict]) -> Catalogue:
+def build(
+    case_data: list[tuple[str, dict]], framework_data: list[dict], glossary: list[dict] | None = None
+) -> Catalogue:
     """Link validated data into a catalogue; cases sorted by name, frameworks by order."""
     frameworks = []
     for data in sorted(framework_data, key=lambda d: (d.get("order", 99), d["name"])):
@@ -294,6 +298,7 @@ def build(case_data: list[tuple[str, dict]], framework_data: list[dict]) -> Cata
                 t.get("axis"),
                 t.get("attributes", []),
                 t.get("enabler"),
+                t.get("synonyms", []),
             )
             for t in data["terms"]
         ]
@@ -324,7 +329,7 @@ def build(case_data: list[tuple[str, dict]], framework_data: list[dict]) -> Cata
             _link(other, case, rel["why"])
     for case in cases:
         case.related.sort(key=lambda r: r.case.name.casefold())
-    return Catalogue(cases, frameworks)
+    return Catalogue(cases, frameworks, glossary or [])
 
 
 def _link(a: Case, b: Case, why: str) -> None:

@@ -36,6 +36,7 @@ from . import (
     htmlblocks,
     paymentguide,
     schema,
+    vocabulary,
     worldmap,
 )
 from .model import COUNTRIES, EUROPE, Case, Catalogue, Source, Tag, Term
@@ -152,6 +153,7 @@ class Renderer:
         self.feed_by_page = {feed.page: feed for feed in self.feeds}
         self.case_feeds = feeds.feeds_by_case(self.feeds)
         self.case_schema = schema.case_schema([fw.data for fw in catalogue.frameworks])
+        self.glossary = vocabulary.Glossary(catalogue.glossary)
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(TEMPLATES),
             autoescape=True,
@@ -462,6 +464,9 @@ class Renderer:
             cite=cite,
             locators=locators,
             facets=facets.case_facets(case),
+            names=vocabulary.case_names(case),
+            search_words=vocabulary.case_search_words(case, self.glossary),
+            language=vocabulary.language,
             citations=self.casebook_citations(case),
             file_url=self.file_url(case),
             json_ld=self.json_ld(case),
@@ -521,6 +526,7 @@ class Renderer:
             term=term,
             fw=fw,
             uses=uses,
+            search_words=vocabulary.term_search_words(term, self.glossary),
             cite=Citer(fw.sources, relative(fw.url, term.url)),
             case_citer=lambda case: Citer(case.sources, relative(case.url, term.url)),
             citer_for=lambda other: Citer(other.sources, relative(other.url, term.url)),

@@ -29,7 +29,11 @@ DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
 FIELD_PATTERN = r"^[a-z_]+(?:\[\d+\]|\.[a-z_]+)*$"
 
 #: Messages for pattern mismatches, by pattern: what to write instead.
+#: A language code (ISO 639-1, optionally with a region), like 'de' or 'pt-BR'.
+LANG_PATTERN = r"^[a-z]{2,3}(-[A-Z]{2})?$"
+
 PATTERN_HINTS = {
+    LANG_PATTERN: "write the language as a lowercase code, like 'de' for German or 'nl' for Dutch",
     SLUG_PATTERN: "use lowercase letters, digits and single hyphens, like 'gesundes-kinzigtal'",
     KEY_PATTERN: "use lowercase letters, digits and hyphens, like 'stein2016'",
     DOI_PATTERN: "write the DOI alone, starting with '10.', like '10.5334/ijic.7736' (no 'https://doi.org/')",
@@ -323,7 +327,26 @@ def case_schema(frameworks: Iterable[dict]) -> dict:
     properties = {
         "slug": _text("The case's id: the file name without '.yaml'.", pattern=SLUG_PATTERN),
         "name": _text("The programme's name as its sources give it."),
-        "also_known_as": {"type": "array", "description": "Other names or abbreviations.", "items": _text("One name.")},
+        "also_known_as": {
+            "type": "array",
+            "description": (
+                "Other names: abbreviations, earlier names, and the programme's own name in its language. Search "
+                "finds the case by any of them; no two cases may share a name or an alias."
+            ),
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["name"],
+                "properties": {
+                    "name": _text("One other name, like 'GK' or 'Gesundes Kinzigtal'."),
+                    "lang": _text(
+                        "The language of a name in its original language, as a code like 'de', 'nl', 'ca', 'es', "
+                        "'hr', 'hu' or 'no'. Give one only when a source the case cites uses that name.",
+                        pattern=LANG_PATTERN,
+                    ),
+                },
+            },
+        },
         "summary": _prose("Two or three sentences: what the programme is and what it achieved."),
         "countries": {
             "type": "array",
@@ -522,6 +545,11 @@ def framework_schema() -> dict:
         "properties": {
             "id": _text("The term's id, used by cases to tag it.", pattern=SLUG_PATTERN),
             "label": _text("The term's name as shown on the site."),
+            "synonyms": {
+                "type": "array",
+                "description": "Other words readers use for this term; search finds the term's page by any of them.",
+                "items": _text("One synonym."),
+            },
             "definition": _prose("What the term means, in the casebook's own words."),
             "parent": _text("Id of the parent term, where the framework nests terms.", pattern=SLUG_PATTERN),
             "axis": _text("Axis or group of the framework the term belongs to (one of the framework's `axes`)."),
@@ -664,3 +692,56 @@ def strings(value: Any, sub: dict, path: tuple = ()):
         items = sub.get("items", {})
         for index, item in enumerate(value):
             yield from strings(item, items, path + (index,))
+
+
+def glossary_schema() -> dict:
+    """The JSON Schema of glossary.yaml: general words readers use for the catalogue's words."""
+    return {
+        "$schema": SCHEMA_DIALECT,
+        "$id": "glossary.schema.json",
+        "title": "Integrated Care Casebook: glossary",
+        "description": (
+            "Groups of words that mean the same in this catalogue. A page that uses one word of a group is "
+            "found by a search for any other; a group may also name the search filter it stands for."
+        ),
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["groups"],
+        "properties": {
+            "groups": {
+                "type": "array",
+                "minItems": 1,
+                "items": {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "required": ["words"],
+                    "dependentRequired": {"filter_only": ["filter"]},
+                    "properties": {
+                        "words": {
+                            "type": "array",
+                            "minItems": 2,
+                            "description": "Words or phrases that mean the same here, the catalogue's own first.",
+                            "items": _text("One word or phrase."),
+                        },
+                        "filter_only": {
+                            "type": "boolean",
+                            "description": (
+                                "true: the words only offer the filter; a page using one word is not found by "
+                                "the others (for words like 'stopped' and 'failed' that differ in prose)."
+                            ),
+                        },
+                        "filter": {
+                            "type": "object",
+                            "additionalProperties": False,
+                            "required": ["facet", "value"],
+                            "description": "The search filter a query of these words stands for.",
+                            "properties": {
+                                "facet": _text("A filter's id, like 'stage', 'evidence' or 'target'."),
+                                "value": _text("One of that filter's values, as the search page shows it."),
+                            },
+                        },
+                    },
+                },
+            }
+        },
+    }

@@ -22,7 +22,7 @@ from typing import Any
 
 import jsonschema_rs
 
-from . import citations, model, schema
+from . import citations, facets, model, schema
 from .model import COUNTRIES
 from .problems import Problem, ValidationFailed
 from .yamlfile import (
@@ -537,6 +537,17 @@ def _check_framework(doc: YamlFile, path: Path, fields: dict[str, str], roles: d
             )
         else:
             ids[term["id"]] = index
+    names: dict[str, int] = {_normalised(term["label"]): index for index, term in enumerate(terms)}
+    for index, term in enumerate(terms):  # a synonym leads to one term: not another term's label or synonym
+        for synonym_index, synonym in enumerate(term.get("synonyms", [])):
+            folded = _normalised(synonym)
+            if names.get(folded, index) != index:
+                doc.problem(
+                    ("terms", index, "synonyms", synonym_index),
+                    f"{_shown(synonym)} already names term {names[folded] + 1} of this framework: "
+                    "a synonym belongs to one term",
+                )
+            names.setdefault(folded, index)
     for index, term in enumerate(terms):
         parent = term.get("parent")
         if parent is not None and parent not in ids:
@@ -881,15 +892,87 @@ def check_cases(
                 doc.problem(("name",), f"another case has the same name: {names[folded]}")
             else:
                 names[folded] = doc.path
+    _check_aliases(docs, names)
+    for _, doc in docs:
         problems += doc.problems
     good = [(doc.path, doc.data) for _, doc in docs if not doc.problems]
     return good, problems
+
+
+def _check_aliases(docs: list[tuple[Path, YamlFile]], names: dict[str, str]) -> None:
+    """A search for an alias must lead to one case: an alias is listed once, differs from its case's
+    name, and is neither another case's name nor another case's alias (compared as a reader sees them)."""
+    aliases: dict[str, str] = {}
+    for _, doc in docs:
+        data = doc.data if isinstance(doc.data, dict) else {}
+        own = _normalised(data["name"]) if isinstance(data.get("name"), str) else ""
+        seen: dict[str, int] = {}
+        for index, item in enumerate(data.get("also_known_as") or []):
+            alias = item.get("name") if isinstance(item, dict) else None
+            folded = _normalised(alias) if isinstance(alias, str) else ""
+            if not folded:
+                continue
+            path = ("also_known_as", index, "name")
+            if folded in seen:
+                doc.problem(path, f"{_shown(alias)} is listed twice (first as item {seen[folded] + 1}): keep it once")
+            elif folded == own:
+                doc.problem(path, f"{_shown(alias)} is the case's own name: leave it out")
+            elif names.get(folded, doc.path) != doc.path:
+                doc.problem(path, f"{_shown(alias)} is the name of another case: {names[folded]}")
+            elif aliases.get(folded, doc.path) != doc.path:
+                doc.problem(path, f"{_shown(alias)} is also an alias of another case: {aliases[folded]}")
+            seen.setdefault(folded, index)
+            aliases.setdefault(folded, doc.path)
+
+
+GLOSSARY = "glossary.yaml"
+
+
+def check_glossary(root: Path, facet_values: dict[str, set[str]]) -> tuple[list[dict], list[Problem]]:
+    """glossary.yaml (optional): its groups, and its problems. A word belongs to one group only, and a
+    group's filter names a filter and one of its values, so a chip on the search page always applies."""
+    path = root / GLOSSARY
+    if not path.is_file():
+        return [], []
+    doc = _read(path, root)
+    if not doc.problems:
+        glossary_schema = schema.glossary_schema()
+        checker = FileChecker(doc, glossary_schema, jsonschema_rs.validator_for(glossary_schema), {})
+        checker.check_schema()
+        checker.check_values()
+    if doc.problems:
+        return [], doc.problems
+    groups = doc.data["groups"]
+    first: dict[str, int] = {}
+    for index, group in enumerate(groups):
+        for word_index, word in enumerate(group["words"]):
+            folded = _normalised(word)
+            if first.get(folded, index) != index:
+                doc.problem(
+                    ("groups", index, "words", word_index),
+                    f"{_shown(word)} is already in group {first[folded] + 1}: a word belongs to one group",
+                )
+            first.setdefault(folded, index)
+        chosen = group.get("filter")
+        if chosen and chosen["facet"] not in facet_values:
+            doc.problem(
+                ("groups", index, "filter", "facet"),
+                f"no filter has the id {_shown(chosen['facet'])}{_suggest(chosen['facet'], facet_values)}",
+            )
+        elif chosen and chosen["value"] not in facet_values[chosen["facet"]]:
+            hint = _suggest(chosen["value"], facet_values[chosen["facet"]])
+            doc.problem(
+                ("groups", index, "filter", "value"),
+                f"{_shown(chosen['value'])} is not a value of the filter '{chosen['facet']}'{hint}",
+            )
+    return groups, doc.problems
 
 
 def load_catalogue(root: Path) -> model.Catalogue:
     """Validate everything under `root`; return the catalogue or raise ValidationFailed."""
     frameworks, framework_problems = check_frameworks(root)
     cases, problems = check_cases(root, frameworks, all_frameworks_read=not framework_problems)
-    if framework_problems or problems:
-        raise ValidationFailed(framework_problems + problems)
-    return model.build(cases, frameworks)
+    glossary, glossary_problems = check_glossary(root, facets.possible_values(frameworks))
+    if framework_problems or problems or glossary_problems:
+        raise ValidationFailed(framework_problems + problems + glossary_problems)
+    return model.build(cases, frameworks, glossary)

@@ -74,7 +74,7 @@ def _hostile_case() -> dict:
     return {
         "slug": "hostile",
         "name": '=HYPERLINK("https://evil.example","£ café Zürich")',
-        "also_known_as": ["@SUM(A1)", next(payload)],
+        "also_known_as": [{"name": "@SUM(A1)"}, {"name": next(payload), "lang": "nl"}],
         "summary": prose("@SUM(1+1)*cmd|' /C calc'!A0 "),
         "countries": ["DE", "GB"],
         "region": "+region",

@@ -62,7 +62,7 @@ def _case(text: str) -> dict:
     return {
         "slug": "hostile",
         "name": text,
-        "also_known_as": [text],
+        "also_known_as": [{"name": f"{text} (other name)", "lang": "de"}],
         "summary": prose,
         "countries": ["DE"],
         "region": text,

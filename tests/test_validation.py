@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -246,4 +247,49 @@ def test_a_problem_is_always_one_line_and_annotations_are_escaped():
     assert str(problem) == "cases/a,b:c\\n.yaml:3:7: name: 'x\\r\\n::error::y \\u202e\\x1b' is 100% wrong"
     assert problem.github_annotation() == (
         "::error file=cases/a%2Cb%3Ac\\n.yaml,line=3,col=7::name: 'x\\r\\n::error::y \\u202e\\x1b' is 100%25 wrong"
+    )
+
+
+def test_a_glossary_group_that_only_filters_must_name_its_filter(tmp_path):
+    root = project_with(tmp_path)
+    glossary = "groups:\n  - words: [failed, stopped]\n    filter_only: true\n"
+    (root / "glossary.yaml").write_text(glossary, encoding="utf-8")
+    with pytest.raises(ValidationFailed) as failed:
+        load_catalogue(root)
+    assert [str(p) for p in failed.value.problems] == [
+        "glossary.yaml:2:5: groups[0].filter: required field is missing: add 'filter:' "
+        "(The search filter a query of these words stands for)"
+    ]
+
+
+def test_the_glossary_names_each_problem(tmp_path):
+    root = project_with(tmp_path)
+    (root / "glossary.yaml").write_text(
+        "groups:\n"
+        "  - words: [older people, elderly]\n"
+        "  - words: [Elderly, seniors]\n"
+        "    filter: {facet: stage, value: Finished}\n"
+        "  - words: [GP, family doctor]\n"
+        "    filter: {facet: countri, value: Germany}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ValidationFailed) as failed:
+        load_catalogue(root)
+    assert [str(p) for p in failed.value.problems] == [
+        "glossary.yaml:3:13: groups[1].words[0]: 'Elderly' is already in group 1: a word belongs to one group",
+        "glossary.yaml:4:35: groups[1].filter.value: 'Finished' is not a value of the filter 'stage'",
+        "glossary.yaml:6:21: groups[2].filter.facet: no filter has the id 'countri'; did you mean 'country'?",
+    ]
+
+
+def test_a_term_synonym_may_not_name_another_term(tmp_path):
+    root = project_with(tmp_path)
+    path = root / "frameworks" / "payment-instruments.yaml"
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("synonyms: [gain sharing]", "synonyms: [gain sharing, capitation]", 1)
+    path.write_text(text, encoding="utf-8")
+    _, problems = check_frameworks(root)
+    assert len(problems) == 1
+    assert re.fullmatch(
+        r"'capitation' already names term \d+ of this framework: a synonym belongs to one term", problems[0].message
     )

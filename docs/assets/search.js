@@ -5,6 +5,19 @@
 // With words, Pagefind searches the text and applies the filters. With filters
 // only, the page reads the compact facet file (api/facets.json) instead: a
 // filter-only Pagefind query would download the whole index.
+//
+// The small vocabulary file (api/vocabulary.json: term and framework names with
+// their synonyms, countries, the glossary, words of case names) adds, without a
+// second search engine:
+// - "Best match": a query that is exactly a term's, framework's or case's name or
+//   alias shows that page first (case names and aliases come from the results'
+//   Pagefind metadata, `names`);
+// - filter chips: a query naming a filter's value (or a glossary word standing for
+//   one) offers that filter in one click;
+// - "Did you mean": with few results, the vocabulary entries nearest the query by
+//   edit distance.
+// A query that is exactly a glossary word searches for the group's first word, so
+// every word of a group finds the same pages (each page carries its groups' words).
 (function () {
   "use strict";
   const root = document.getElementById("cb-search");
@@ -15,15 +28,28 @@
   const facetBox = document.getElementById("cb-facets");
   const statusLine = document.getElementById("cb-search-status");
   const list = document.getElementById("cb-results");
+  const chipBox = document.getElementById("cb-chips");
+  const suggestLine = document.getElementById("cb-suggest");
+  const bestBox = document.getElementById("cb-best");
   const siteRoot = new URL(root.dataset.root, location.href);
   const LIMIT = 10;
-  let facets = [];      // [{id, label, values: [label...]}]
-  let cases = [];       // [[slug, name, [[valueIndex...] per facet]]]
+  const FIRST = 3; // results whose fragments load before the first results show; the rest load on scroll
+  const FEW = 5; // fewer results than this: suggest nearby vocabulary entries
+  let facets = []; // [{id, label, values: [label...]}]
+  let cases = []; // [[slug, name, [[valueIndex...] per facet]]]
+  let vocabulary = { terms: [], frameworks: [], countries: [], glossary: [], words: "" };
   let pagefind = null;
   let filtersLoaded = false; // Pagefind's filter index: loaded only once a filter panel is opened
   let generation = 0;
+  let observer = null;
 
   const url = (path) => new URL(path, siteRoot).href;
+
+  // Text as compared here: case and accents folded, punctuation as spaces.
+  function norm(text) {
+    return text.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase()
+      .replace(/[^\p{L}\p{N}]+/gu, " ").trim();
+  }
 
   function stateFromUrl() {
     const params = new URLSearchParams(location.search);
@@ -86,7 +112,7 @@
         const count = counts ? (counts[facet.id] || {})[value] || 0 : null;
         const box = el("input", { type: "checkbox", id, name: facet.id, value });
         box.checked = chosen.includes(value);
-        if (count === 0 && !box.checked) box.disabled = true;
+        if (count === 0 && !box.checked) box.disabled = true; // shown with its 0, not hidden
         const label = el("label", { for: id }, value + " ", count === null ? "" : el("span", { class: "cb-facet__count" }, `(${count})`));
         fieldset.append(el("div", { class: "cb-facet__option" }, box, label));
       });
@@ -103,7 +129,189 @@
       (capped ? ` Showing the first ${LIMIT}.` : "");
   }
 
-  // Filter-only browsing, from the facet file.
+  // ---- The vocabulary: glossary, chips, best match, suggestions ----
+
+  // The glossary group the whole query is a word of (not one whose words only stand for a filter).
+  function glossaryGroup(q) {
+    const n = norm(q);
+    return vocabulary.glossary.find(([words, , , filterOnly]) => !filterOnly && words.some((w) => norm(w) === n));
+  }
+
+  // The query Pagefind runs: a whole-query glossary word becomes its group's first word, as a phrase.
+  function pagefindQuery(q) {
+    const group = glossaryGroup(q);
+    return group ? `"${group[0][0]}"` : q;
+  }
+
+  function contains(haystack, needle) {
+    return needle && (" " + haystack + " ").includes(" " + needle + " ");
+  }
+
+  // Filters the query names: a filter value, or a glossary word whose group stands for a filter
+  // or includes a filter value. Each chip remembers the words it stands for.
+  function chipsFor(state) {
+    const n = norm(state.q);
+    const found = new Map();
+    const add = (facetId, value, words) => {
+      if ((state.filters[facetId] || []).includes(value)) return;
+      const key = facetId + "\u0000" + value;
+      if (!found.has(key)) found.set(key, { facetId, value, words });
+    };
+    for (const facet of facets) {
+      for (const value of facet.values) {
+        const v = norm(value);
+        // single common words (certainty "High", "Low") only as the whole query
+        if (n === v || (contains(n, v) && (v.includes(" ") || facet.id !== "certainty"))) add(facet.id, value, v);
+      }
+    }
+    for (const [words, facetId, value] of vocabulary.glossary) {
+      const used = words.map(norm).filter((w) => contains(n, w)).sort((a, b) => b.length - a.length)[0];
+      if (!used) continue;
+      if (facetId) add(facetId, value, used);
+      for (const facet of facets) {
+        for (const v of facet.values) if (words.some((w) => norm(w) === norm(v))) add(facet.id, v, used);
+      }
+    }
+    return [...found.values()].slice(0, 4);
+  }
+
+  function renderChips(state) {
+    const chips = state.q ? chipsFor(state) : [];
+    chipBox.replaceChildren();
+    chipBox.hidden = !chips.length;
+    if (!chips.length) return;
+    chipBox.append(el("span", {}, "Filter instead:"));
+    for (const chip of chips) {
+      const facet = facets.find((f) => f.id === chip.facetId);
+      const button = el("button", { type: "button", class: "cb-chip", "data-facet": chip.facetId, "data-value": chip.value },
+        `${facet.label}: ${chip.value}`);
+      button.addEventListener("click", () => {
+        const filters = { ...state.filters, [chip.facetId]: [...(state.filters[chip.facetId] || []), chip.value] };
+        const q = (" " + norm(state.q) + " ").replace(" " + chip.words + " ", " ").trim();
+        const rest = q && state.q.split(/\s+/).length > chip.words.split(" ").length ? q : "";
+        input.value = rest;
+        run({ q: rest, filters });
+      });
+      chipBox.append(button);
+    }
+  }
+
+  // An exact name from the vocabulary: a term (label or synonym) or a framework.
+  function vocabularyBest(q) {
+    const n = norm(q);
+    for (const [label, path, synonyms] of vocabulary.terms) {
+      if (norm(label) === n || synonyms.some((s) => norm(s) === n)) {
+        const fw = vocabulary.frameworks.find(([, fwPath]) => path.startsWith(fwPath));
+        return { title: label, url: url(path), meta: "Term" + (fw ? " · " + fw[0] : "") };
+      }
+    }
+    for (const [name, path] of vocabulary.frameworks) {
+      if (norm(name) === n) return { title: name, url: url(path), meta: "Framework" };
+    }
+    return null;
+  }
+
+  // A loaded result whose title, or one of whose names (Pagefind metadata), is the query.
+  function resultIsExact(data, q) {
+    const n = norm(q);
+    const names = [data.meta.title || "", ...(data.meta.names || "").split(" | ")];
+    return names.some((name) => name && norm(name) === n);
+  }
+
+  function showBest(best) {
+    bestBox.replaceChildren();
+    bestBox.hidden = !best;
+    if (!best) return;
+    bestBox.append(
+      el("span", { class: "cb-best__label" }, "Best match"),
+      el("a", { class: "cb-result__title", href: best.url }, best.title),
+      el("span", { class: "cb-result__meta" }, best.meta)
+    );
+    if (best.excerpt) bestBox.append(excerptNode(best.excerpt));
+  }
+
+  // Optimal string alignment distance (an edit is an insertion, deletion, change or swap), capped.
+  function distance(a, b, cap) {
+    if (Math.abs(a.length - b.length) > cap) return cap + 1;
+    let prev2 = null;
+    let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+      const row = [i];
+      let best = i;
+      for (let j = 1; j <= b.length; j++) {
+        let d = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+        if (prev2 && i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, prev2[j - 2] + 1);
+        row.push(d);
+        best = Math.min(best, d);
+      }
+      if (best > cap) return cap + 1;
+      prev2 = prev;
+      prev = row;
+    }
+    return prev[b.length];
+  }
+
+  const allowed = (text) => (text.length <= 4 ? 1 : 2);
+
+  function entries() {
+    return [
+      ...vocabulary.terms.flatMap(([label, , synonyms]) => [label, ...synonyms]),
+      ...vocabulary.frameworks.map(([name]) => name),
+      ...vocabulary.countries,
+      ...vocabulary.glossary.flatMap(([words]) => words),
+    ];
+  }
+
+  // Up to three names near the query: whole entries first, then the query with each unknown word corrected.
+  function suggestions(q) {
+    const n = norm(q);
+    if (!n) return [];
+    const out = new Map();
+    const scored = [];
+    for (const entry of entries()) {
+      const e = norm(entry);
+      if (e === n) continue;
+      const d = distance(n, e, allowed(n));
+      if (d <= allowed(n)) scored.push([d, entry]);
+    }
+    scored.sort((a, b) => a[0] - b[0] || a[1].localeCompare(b[1]));
+    for (const [, entry] of scored) if (out.size < 3) out.set(norm(entry), entry);
+    const known = new Set([...entries().flatMap((e) => norm(e).split(" ")), ...vocabulary.words.split(" ")]);
+    let changed = false;
+    const corrected = n.split(" ").map((word) => {
+      if (known.has(word) || word.length < 4) return word;
+      let best = null;
+      let bestD = allowed(word) + 1;
+      for (const candidate of known) {
+        const d = distance(word, candidate, allowed(word));
+        if (d < bestD) [best, bestD] = [candidate, d];
+      }
+      if (best) changed = true;
+      return best || word;
+    }).join(" ");
+    if (changed && !out.has(corrected) && out.size < 3) out.set(corrected, corrected);
+    return [...out.values()];
+  }
+
+  function showSuggestions(q, count) {
+    const found = count < FEW ? suggestions(q) : [];
+    suggestLine.replaceChildren();
+    suggestLine.hidden = !found.length;
+    if (!found.length) return;
+    suggestLine.append("Did you mean ");
+    found.forEach((text, i) => {
+      const link = el("a", { href: "?q=" + encodeURIComponent(text), class: "cb-suggest__link" }, text);
+      link.addEventListener("click", (event) => {
+        event.preventDefault();
+        input.value = text;
+        run({ q: text, filters: stateFromForm().filters });
+      });
+      suggestLine.append(i ? (i === found.length - 1 ? " or " : ", ") : "", link);
+    });
+    suggestLine.append("?");
+  }
+
+  // ---- Filter-only browsing, from the facet file ----
   function browse(state) {
     const wanted = facets.map((facet) => (state.filters[facet.id] || []).map((label) => facet.values.indexOf(label)));
     const matches = cases.filter(([, , values]) => wanted.every((indices, f) => indices.every((i) => values[f].includes(i))));
@@ -117,6 +325,9 @@
     }
     const country = facets.findIndex((f) => f.id === "country");
     renderFacets(state, counts);
+    renderChips(state);
+    showBest(null);
+    showSuggestions("", 0);
     list.replaceChildren(
       ...matches.slice(0, LIMIT).map(([slug, name, values]) =>
         el("li", { class: "cb-result" },
@@ -137,29 +348,76 @@
     return pagefind;
   }
 
+  function resultItem(r) {
+    return [
+      el("a", { class: "cb-result__title", href: r.url }, r.meta.title || r.url),
+      el("span", { class: "cb-result__meta" }, resultMeta(r)),
+      excerptNode(r.excerpt),
+    ];
+  }
+
+  // Results past the first few: an empty item each, filled when it scrolls into view.
+  function pendingItem(result, mine, state, best) {
+    const item = el("li", { class: "cb-result cb-result--pending" }, "…"); // filled as it scrolls into view
+    item.cbLoad = async () => {
+      const data = await result.data();
+      if (mine !== generation) return;
+      if (!best.url && resultIsExact(data, state.q)) {
+        best.url = new URL(data.url, location.href).href;
+        showBest({ title: data.meta.title || data.url, url: data.url, meta: resultMeta(data), excerpt: data.excerpt });
+      }
+      if (best.url && new URL(data.url, location.href).href === best.url) {
+        item.remove();
+        return;
+      }
+      item.className = "cb-result";
+      item.replaceChildren(...resultItem(data));
+    };
+    return item;
+  }
+
+  function resultMeta(r) {
+    return [(r.filters.type || ["Page"])[0], r.meta.countries].filter(Boolean).join(" · ");
+  }
+
   async function textSearch(state, mine) {
     await loadPagefind();
     if (!filtersLoaded && (Object.keys(state.filters).length || facetBox.querySelector("details[open]"))) {
       await pagefind.filters(); // counts per filter need the filter index
       filtersLoaded = true;
     }
-    const search = await pagefind.search(state.q, { filters: state.filters });
+    const search = await pagefind.search(pagefindQuery(state.q), { filters: state.filters });
     if (mine !== generation) return;
-    const loaded = await Promise.all(search.results.slice(0, LIMIT).map((r) => r.data()));
+    const shown = search.results.slice(0, LIMIT);
+    const first = await Promise.all(shown.slice(0, FIRST).map((r) => r.data()));
     if (mine !== generation) return;
-    // Cases first, then framework and term pages; Pagefind's ranking within each.
-    const isCase = (r) => (r.filters.type || [])[0] === "Case";
-    const results = [...loaded.filter(isCase), ...loaded.filter((r) => !isCase(r))];
+    const fromVocabulary = vocabularyBest(state.q);
+    const exact = first.find((r) => resultIsExact(r, state.q));
+    const best = fromVocabulary || (exact && { title: exact.meta.title || exact.url, url: exact.url, meta: resultMeta(exact), excerpt: exact.excerpt });
+    const bestRef = { url: best ? new URL(best.url, location.href).href : null };
+    const same = (u) => bestRef.url && new URL(u, location.href).href === bestRef.url;
     renderFacets(state, filtersLoaded ? search.filters || {} : null);
-    list.replaceChildren(
-      ...results.map((r) =>
-        el("li", { class: "cb-result" },
-          el("a", { class: "cb-result__title", href: r.url }, r.meta.title || r.url),
-          el("span", { class: "cb-result__meta" }, [(r.filters.type || ["Page"])[0], r.meta.countries].filter(Boolean).join(" · ")),
-          excerptNode(r.excerpt))
-      )
-    );
+    renderChips(state);
+    showBest(best);
+    if (observer) observer.disconnect();
+    observer = new IntersectionObserver((seen) => {
+      for (const entry of seen) {
+        if (entry.isIntersecting && entry.target.cbLoad) {
+          observer.unobserve(entry.target);
+          const load = entry.target.cbLoad;
+          entry.target.cbLoad = null;
+          load().catch((error) => console.error(error));
+        }
+      }
+    }, { rootMargin: "200px" });
+    const items = [
+      ...first.filter((r) => !same(r.url)).map((r) => el("li", { class: "cb-result" }, ...resultItem(r))),
+      ...shown.slice(FIRST).map((r) => pendingItem(r, mine, state, bestRef)),
+    ];
+    list.replaceChildren(...items);
+    for (const item of items) if (item.cbLoad) observer.observe(item);
     showStatus(search.results.length, state, search.results.length > LIMIT);
+    showSuggestions(state.q, best ? FEW : search.results.length);
   }
 
   async function run(state) {
@@ -175,9 +433,13 @@
 
   async function start() {
     statusLine.textContent = "Loading…";
-    const data = await (await fetch(url("api/facets.json"))).json();
+    const [data, words] = await Promise.all([
+      fetch(url("api/facets.json")).then((r) => r.json()),
+      fetch(url("api/vocabulary.json")).then((r) => r.json()).catch(() => null),
+    ]);
     facets = data.facets;
     cases = data.cases;
+    if (words) vocabulary = words;
     const state = stateFromUrl();
     input.value = state.q;
     await run(state);
@@ -185,6 +447,9 @@
     input.addEventListener("input", () => {
       clearTimeout(timer);
       timer = setTimeout(() => run(stateFromForm()), 250);
+      // While the reader types, Pagefind fetches the index chunks of the words so far.
+      const q = input.value.trim();
+      if (pagefind && q) pagefind.preload(pagefindQuery(q)).catch(() => {});
     });
     facetBox.addEventListener("change", () => run(stateFromForm()));
     // Opening a filter panel during a text search loads the counts.
