@@ -14,7 +14,7 @@
 //   Pagefind metadata, `names`);
 // - filter chips: a query naming a filter's value (or a glossary word standing for
 //   one) offers that filter in one click;
-// - "Did you mean": with few results, the vocabulary entries nearest the query by
+// - "Did you mean": with few results or a word the vocabulary lacks, the vocabulary entries nearest the query by
 //   edit distance.
 // A query that is exactly a glossary word searches for the group's first word, so
 // every word of a group finds the same pages (each page carries its groups' words).
@@ -34,7 +34,7 @@
   const siteRoot = new URL(root.dataset.root, location.href);
   const LIMIT = 10;
   const FIRST = 3; // results whose fragments load before the first results show; the rest load on scroll
-  const FEW = 5; // fewer results than this: suggest nearby vocabulary entries
+  const FEW = 5; // fewer results than this, or a word the vocabulary lacks: suggest nearby vocabulary entries
   let facets = []; // [{id, label, values: [label...]}]
   let cases = []; // [[slug, name, [[valueIndex...] per facet]]]
   let vocabulary = { terms: [], frameworks: [], countries: [], glossary: [], words: "" };
@@ -262,6 +262,18 @@
     ];
   }
 
+  // Every word of the vocabulary: names, terms, synonyms, countries, glossary words and case-name words.
+  let knownCache = null;
+  function knownWords() {
+    if (!knownCache) {
+      knownCache = new Set([...entries().flatMap((e) => norm(e).split(" ")), ...vocabulary.words.split(" ")]);
+    }
+    return knownCache;
+  }
+
+  // A query is weak when one of its longer words is in no name, term or glossary entry: most likely a typo.
+  const weak = (q) => norm(q).split(" ").some((word) => word.length >= 4 && !knownWords().has(word));
+
   // Up to three names near the query: whole entries first, then the query with each unknown word corrected.
   function suggestions(q) {
     const n = norm(q);
@@ -276,7 +288,7 @@
     }
     scored.sort((a, b) => a[0] - b[0] || a[1].localeCompare(b[1]));
     for (const [, entry] of scored) if (out.size < 3) out.set(norm(entry), entry);
-    const known = new Set([...entries().flatMap((e) => norm(e).split(" ")), ...vocabulary.words.split(" ")]);
+    const known = knownWords();
     let changed = false;
     const corrected = n.split(" ").map((word) => {
       if (known.has(word) || word.length < 4) return word;
@@ -294,7 +306,7 @@
   }
 
   function showSuggestions(q, count) {
-    const found = count < FEW ? suggestions(q) : [];
+    const found = count < FEW || weak(q) ? suggestions(q) : [];
     suggestLine.replaceChildren();
     suggestLine.hidden = !found.length;
     if (!found.length) return;
@@ -439,7 +451,7 @@
     ]);
     facets = data.facets;
     cases = data.cases;
-    if (words) vocabulary = words;
+    if (words) [vocabulary, knownCache] = [words, null];
     const state = stateFromUrl();
     input.value = state.q;
     await run(state);
