@@ -37,7 +37,7 @@ schema: $(VENV)/installed
 
 # Lint and format check first: a problem stops the run before the (slower) tests.
 test: lint $(VENV)/installed node_modules/installed chromium
-	$(PY) -m pytest
+	$(PY) -m pytest -n 2 --dist loadfile
 
 lint: $(VENV)/installed
 	$(PY) -m ruff check .
