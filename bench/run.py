@@ -46,15 +46,6 @@ from generator import site as site_module
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
 
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
 QUERY = "shared savings"
 
@@ -502,7 +493,7 @@ def main() -> None:
     results = OUT / "results.json"
     rows = [] if not args.report_only else [{**r, "site": Path(r["site"])} for r in json.loads(results.read_text())]
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        browser = playwright.chromium.launch(executable_path=localserver.CHROMIUM, args=localserver.CHROMIUM_FLAGS)
         for n in [] if args.report_only else args.sizes:
             print(f"N = {n}: building", flush=True)
             row = build_sizes(n, args.seed)

@@ -1,4 +1,5 @@
-"""A built site on a local port, as any static host would serve it: the one server of the tests and the benchmark."""
+"""A built site on a local port, as any static host would serve it: the one server of the tests and the benchmark,
+and the one way they start the headless browser that reads it."""
 
 from __future__ import annotations
 
@@ -8,6 +9,18 @@ import http.server
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+
+#: Debian's Chromium (Playwright cannot download its own browser here), and the flags it runs with: without
+#: the networking ones it tries to reach outside hosts, which this sandbox refuses.
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):

@@ -22,15 +22,7 @@ import pytest
 from generator import localserver
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
+CHROMIUM, CHROMIUM_FLAGS = localserver.CHROMIUM, localserver.CHROMIUM_FLAGS
 
 
 PUBLIC_URL = "https://casebook.example.org/"
