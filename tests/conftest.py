@@ -109,3 +109,17 @@ def pytest_sessionfinish(session, exitstatus):
         reporter.write("\n")
         reporter.write_sep("=", f"{len(skipped)} skipped: the run fails, as no test may be skipped", red=True)
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+@pytest.fixture
+def page(browser, server):
+    """A fresh browser context that records every request, including those of Pagefind's Web Worker."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    requests: list[str] = []
+    context.on("request", lambda request: requests.append(request.url))
+    tab = context.new_page()
+    tab.requests = requests
+    yield tab
+    outside = [url for url in requests if not url.startswith(server) and not url.startswith(("data:", "blob:"))]
+    context.close()
+    assert outside == [], f"requests left the site's host: {outside}"

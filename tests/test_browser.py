@@ -8,26 +8,11 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qs, urlparse
 
-import pytest
 from conftest import ROOT
 
 from generator.validate import load_catalogue
 
 CATALOGUE = load_catalogue(ROOT)
-
-
-@pytest.fixture
-def page(browser, server):
-    """A fresh browser context that records every request, including those of Pagefind's Web Worker."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    requests: list[str] = []
-    context.on("request", lambda request: requests.append(request.url))
-    tab = context.new_page()
-    tab.requests = requests
-    yield tab
-    outside = [url for url in requests if not url.startswith(server) and not url.startswith(("data:", "blob:"))]
-    context.close()
-    assert outside == [], f"requests left the site's host: {outside}"
 
 
 #: The cases tagged with the building block the search tests filter by.

@@ -23,13 +23,6 @@ CONTEXT = fit.Context(
 QUERY = "fit/?system=regulated-competition&group=named-condition&can=bundled-payment-per-condition"
 
 
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    yield context.new_page()
-    context.close()
-
-
 def ranked_slugs(page) -> list[str]:
     return page.eval_on_selector_all("#cb-fit-results > li", "items => items.map(li => li.dataset.slug)")
 

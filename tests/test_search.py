@@ -18,17 +18,6 @@ from generator.validate import load_catalogue
 CATALOGUE = load_catalogue(ROOT)
 
 
-@pytest.fixture
-def page(browser, server):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    requests: list[str] = []
-    context.on("request", lambda request: requests.append(request.url))
-    tab = context.new_page()
-    tab.requests = requests
-    yield tab
-    context.close()
-
-
 def search(page, server, query: str) -> None:
     page.goto(server + "search/?q=" + query.replace(" ", "+"))
     page.wait_for_function("() => /\\d+ (result|case)/.test(document.getElementById('cb-search-status').textContent)")
