@@ -501,7 +501,15 @@ def case_sources(case: Case) -> list[tuple[str, dict]]:
 def files(catalogue: Catalogue, catalogue_version: str = "unreleased") -> dict[str, str]:
     """Every data file of the site, by path. `version` is the shape of the data (VERSION);
     `catalogue_version` the release or commit the content comes from (repository.version)."""
-    out = {
+    out = catalogue_files(catalogue, catalogue_version)
+    for case in catalogue.cases:
+        out.update(case_files(case))
+    return out
+
+
+def catalogue_files(catalogue: Catalogue, catalogue_version: str = "unreleased") -> dict[str, str]:
+    """The data files of the whole catalogue, by path (see `files`)."""
+    return {
         f"{API}cases.json": _json(
             {
                 "version": VERSION,
@@ -521,9 +529,13 @@ def files(catalogue: Catalogue, catalogue_version: str = "unreleased") -> dict[s
         "case-results.csv": results_csv(catalogue),
         **bibliography_files(f"{API}sources", _unique_sources(catalogue)),
     }
-    for case in catalogue.cases:
-        out[f"{API}cases/{case.slug}.json"] = _json(
+
+
+def case_files(case: Case) -> dict[str, str]:
+    """The data files of one case, by path: its record and its sources in three citation formats."""
+    return {
+        f"{API}cases/{case.slug}.json": _json(
             {"version": VERSION, "schema": "../../schema/case.schema.json", **case_record(case)}
-        )
-        out.update(bibliography_files(f"{API}cases/{case.slug}.sources", case_sources(case)))
-    return out
+        ),
+        **bibliography_files(f"{API}cases/{case.slug}.sources", case_sources(case)),
+    }

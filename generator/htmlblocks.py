@@ -30,8 +30,8 @@ import re
 
 from markupsafe import Markup, escape
 
-PLACEHOLDER = "<!--cb:{}-->"
-FOUND = re.compile(r"<!--cb:(\d+)-->")
+PLACEHOLDER = "<!--cb:{}{}-->"
+FOUND = re.compile(r"<!--cb:(\d+)(?::<h1)?-->")
 HEADING = re.compile(r"#{1,6}(?:[ \t]|$)")
 FRONT_MATTER_END = "\n---\n"
 _MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_{}\[\]()#+\-.!|])")
@@ -75,7 +75,9 @@ def extract(page: str) -> tuple[str, list[str]]:
     def flush() -> None:
         html = "\n".join(run).strip("\n")
         if html.strip():
-            out.append(PLACEHOLDER.format(len(blocks)))
+            # A block with the page's title says so in its placeholder: the theme adds a title of its own
+            # to a page whose converted content holds no "<h1", and blocks are put back only afterwards.
+            out.append(PLACEHOLDER.format(len(blocks), ":<h1" if "<h1" in html else ""))
             blocks.append(html)
         run.clear()
 

@@ -17,7 +17,8 @@ import json
 import re
 from dataclasses import dataclass
 from datetime import date
-from functools import cached_property
+from collections.abc import Callable
+from functools import cached_property, partial
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -220,9 +221,14 @@ class Renderer:
 
     def pages(self) -> dict[str, str]:
         """Every generated page, by its path under the docs folder."""
+        return {path: render() for path, render in self.page_jobs().items()}
+
+    def page_jobs(self) -> dict[str, Callable[[], str]]:
+        """Every generated page, by its path under the docs folder, as a function that renders it:
+        the caller decides which pages to render, and where (site.build renders them on every core)."""
         cat = self.catalogue
-        out = {
-            "cases/index.md": self.page(
+        out: dict[str, Callable[[], str]] = {
+            "cases/index.md": lambda: self.page(
                 "cases.md.j2",
                 "cases/",
                 "Cases",
@@ -230,20 +236,20 @@ class Renderer:
                 hide=["navigation", "toc"],
                 countries=self.countries,
             ),
-            "frameworks/index.md": self.page(
+            "frameworks/index.md": lambda: self.page(
                 "frameworks.md.j2",
                 "frameworks/",
                 "Frameworks",
                 "The frameworks the casebook uses to describe integrated care.",
             ),
-            "search.md": self.page(
+            "search.md": lambda: self.page(
                 "search.md.j2",
                 "search/",
                 "Search",
                 "Search the casebook and narrow by building block, payment instrument, mechanism and country.",
                 hide=["navigation", "toc"],
             ),
-            "evidence-map.md": self.page(
+            "evidence-map.md": lambda: self.page(
                 "evidence-map.md.j2",
                 "evidence-map/",
                 "Evidence map",
@@ -253,14 +259,14 @@ class Renderer:
                 grades=[(rank, grade, len(cases)) for rank, (grade, cases) in enumerate(self.cases_by_evidence, 1)],
                 levels=schema.LEVELS,
             ),
-            "timeline.md": self.page(
+            "timeline.md": lambda: self.page(
                 "timeline.md.j2",
                 "timeline/",
                 "Timeline",
                 "Dated events of every case of the casebook.",
                 events=self.timeline_events(),
             ),
-            "map.md": self.page(
+            "map.md": lambda: self.page(
                 "map.md.j2",
                 "map/",
                 "Map of cases",
@@ -272,7 +278,7 @@ class Renderer:
                 feed_for_page=self.feed_by_page.get,
                 countries=self.countries,
             ),
-            "overview.md": self.page(
+            "overview.md": lambda: self.page(
                 "overview.md.j2",
                 "overview/",
                 "At a glance",
@@ -280,7 +286,7 @@ class Renderer:
                 countries=self.countries,
                 charts=self.charts(),
             ),
-            "failures.md": self.page(
+            "failures.md": lambda: self.page(
                 "failures.md.j2",
                 "failures/",
                 "What did not work",
@@ -288,7 +294,7 @@ class Renderer:
                 "and barriers the sources report, across the casebook.",
                 **self.failures(),
             ),
-            "compare.md": self.page(
+            "compare.md": lambda: self.page(
                 "compare.md.j2",
                 "compare/",
                 "Compare cases",
@@ -296,7 +302,7 @@ class Renderer:
                 hide=["navigation", "toc"],
                 pairs=self.suggested_pairs(),
             ),
-            "data.md": self.page(
+            "data.md": lambda: self.page(
                 "data.md.j2",
                 "data/",
                 "Data",
@@ -306,7 +312,7 @@ class Renderer:
                 feed_list=self.feeds,
                 entries=feeds.ENTRIES,
             ),
-            "contribute/fields.md": self.page(
+            "contribute/fields.md": lambda: self.page(
                 "fields.md.j2",
                 "contribute/fields/",
                 "Case fields",
@@ -314,14 +320,15 @@ class Renderer:
                 fields=self.field_reference(),
             ),
         }
-        out["fit.md"] = self.fit_page()
+        out["fit.md"] = self.fit_page
         payment = cat.framework_with_role("payment")
         if payment:
-            out["payment-guide.md"] = self.payment_guide(payment)
+            out["payment-guide.md"] = partial(self.payment_guide, payment)
         for case in cat.cases:
-            out[f"cases/{case.slug}.md"] = self.case_page(case)
+            out[f"cases/{case.slug}.md"] = partial(self.case_page, case)
         for fw in cat.frameworks:
-            out[f"frameworks/{fw.id}/index.md"] = self.page(
+            out[f"frameworks/{fw.id}/index.md"] = partial(
+                self.page,
                 "framework.md.j2",
                 fw.url,
                 fw.name,
@@ -331,8 +338,8 @@ class Renderer:
                 cite=Citer(fw.sources),
             )
             for term in fw.terms:
-                out[f"frameworks/{fw.id}/{term.id}.md"] = self.term_page(term)
-        out["index.md"] = self.home_page(failures_page="failures.md" in out)
+                out[f"frameworks/{fw.id}/{term.id}.md"] = partial(self.term_page, term)
+        out["index.md"] = partial(self.home_page, failures_page="failures.md" in out)
         return out
 
     def home_page(self, failures_page: bool) -> str:

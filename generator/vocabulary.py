@@ -44,24 +44,38 @@ def language(code: str) -> str:
     return LANGUAGES.get(code.split("-")[0], code)
 
 
-def _pattern(word: str) -> re.Pattern:
-    """A whole-word pattern; abbreviations in capitals (EHR, GP, US) match only in capitals."""
-    flags = 0 if word.isupper() else re.IGNORECASE
-    return re.compile(r"(?<!\w)" + re.escape(word).replace(r"\ ", r"\s+") + r"(?!\w)", flags)
+#: Words and single punctuation marks: text and glossary words are compared as sequences of these.
+_TOKEN = re.compile(r"\w+|[^\w\s]")
+
+
+def _joined(tokens) -> str:
+    """Tokens between single spaces (a token never holds one), so a phrase is a substring search."""
+    return " " + " ".join(tokens) + " "
 
 
 class Glossary:
-    """glossary.yaml's groups, compiled once for matching page text."""
+    """glossary.yaml's groups, prepared once for matching page text.
+
+    A word matches where its tokens appear in a row in the text (whole words, any spacing between
+    them); abbreviations in capitals (EHR, GP, US) match only in capitals, other words in any case.
+    The text is split into tokens once and each word is one substring search, so a page costs a few
+    passes over its text, not one regular-expression search per glossary word.
+    """
 
     def __init__(self, groups: list[dict]):
         self.groups = [g for g in groups if not g.get("filter_only")]
-        self.patterns = [[_pattern(w) for w in g["words"]] for g in self.groups]
+        self.phrases = [
+            [(w.isupper(), _joined(_TOKEN.findall(w if w.isupper() else w.casefold()))) for w in g["words"]]
+            for g in self.groups
+        ]
 
     def search_words(self, text: str) -> list[str]:
         """The words of every group that `text` uses one word of, the used ones included."""
+        exact = _joined(_TOKEN.findall(text))
+        folded = _joined(_TOKEN.findall(text.casefold()))
         out: list[str] = []
-        for group, patterns in zip(self.groups, self.patterns, strict=True):
-            if any(p.search(text) for p in patterns):
+        for group, phrases in zip(self.groups, self.phrases, strict=True):
+            if any(phrase in (exact if is_exact else folded) for is_exact, phrase in phrases):
                 out += group["words"]
         return out
 

@@ -5,20 +5,23 @@
   warnings check and Pagefind included, succeeded; on_build_error removes it. So a
   build that fails at any point leaves the previous site untouched. (`mkdocs serve`
   builds into its own temporary folder and is left alone.)
-- on_pre_build: validate and render everything in memory, so a broken case file
-  stops the build with file and line before anything is written.
+- on_pre_build: validate, then render every page and data file into a temporary folder
+  (generator/site.py), so a broken case file stops the build with file and line before
+  anything is written to the site; the folder is removed when the build ends.
 - on_config also puts the catalogue's version (repository.version: release tag, else commit date and hash)
   into config.extra.casebook.version, for the footer.
-- on_files: hand the rendered pages and data files to MkDocs as generated files.
-- on_page_content: put each page's HTML blocks back (see generator/htmlblocks.py).
-- on_post_page / on_post_template: add each page's Content-Security-Policy (not under
-  `mkdocs serve`, whose live-reload script is added to every page afterwards).
+- on_files: hand the rendered pages and data files to MkDocs as generated files, read
+  from that folder (MkDocs never holds the whole catalogue in memory).
+- on_post_page: put each generated page's HTML blocks back into the finished page (see
+  generator/htmlblocks.py), then add its Content-Security-Policy (on_post_template too;
+  not under `mkdocs serve`, whose live-reload script is added to every page afterwards).
 - on_post_build: build the Pagefind index over the finished HTML.
 """
 
 from __future__ import annotations
 
 import shutil
+import tempfile
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
@@ -29,8 +32,7 @@ from generator.problems import ValidationFailed
 
 ROOT = Path(__file__).resolve().parent.parent
 
-_pages: dict[str, tuple[str, list[str]]] = {}
-_files: dict[str, str] = {}
+_output: dict[str, site.Output] = {}  # while a build runs: what the generator wrote
 _serving = False
 _staging: dict = {}  # while a build runs: the config, the final and the staging folder, and success
 
@@ -53,7 +55,13 @@ def on_config(config):
     return config
 
 
+def _remove_output() -> None:
+    if "now" in _output:
+        shutil.rmtree(_output.pop("now").folder, ignore_errors=True)
+
+
 def on_build_error(error: Exception) -> None:
+    _remove_output()
     if "staging" in _staging:
         _staging["ok"] = False
         shutil.rmtree(_staging["staging"], ignore_errors=True)
@@ -75,30 +83,26 @@ def on_shutdown() -> None:
 
 
 def on_pre_build(config) -> None:
+    _remove_output()
+    folder = Path(tempfile.mkdtemp(prefix="casebook-"))
     try:
-        pages, other = site.build(ROOT, {"site_url": config.site_url, **config.extra.get("casebook", {})})
+        _output["now"] = site.build(ROOT, folder, {"site_url": config.site_url, **config.extra.get("casebook", {})})
     except ValidationFailed as failed:
+        shutil.rmtree(folder, ignore_errors=True)
         raise PluginError(str(failed)) from None
-    _pages.clear()
-    _pages.update(pages)
-    _files.clear()
-    _files.update(other)
 
 
 def on_files(files: Files, config) -> Files:
-    for path, (markdown, _) in _pages.items():
-        files.append(File.generated(config, path, content=markdown))
-    for path, content in _files.items():
-        files.append(File.generated(config, path, content=content))
+    output = _output["now"]
+    for path in [*output.pages, *output.files]:
+        files.append(File.generated(config, path, abs_src_path=str(output.source(path))))
     return files
 
 
-def on_page_content(html: str, page, config, files) -> str:
-    generated = _pages.get(page.file.src_uri)
-    return htmlblocks.restore(html, generated[1]) if generated else html
-
-
 def on_post_page(output: str, page, config) -> str:
+    generated = _output["now"]
+    if page.file.src_uri in generated.pages:
+        output = htmlblocks.restore(output, generated.blocks(page.file.src_uri))
     return output if _serving else csp.with_csp(output)
 
 
@@ -107,6 +111,7 @@ def on_post_template(output_content: str, template_name: str, config) -> str:
 
 
 def on_post_build(config) -> None:
+    _remove_output()
     try:
         search_index.build_index(Path(config.site_dir))
     except search_index.IndexFailed as failed:
