@@ -531,6 +531,15 @@ def find_function(stats: dict, suffix: str, name: str) -> tuple | None:
     return next((key for key in stats if key[0].endswith(suffix) and key[2] == name), None)
 
 
+def main_caller(callers: dict, project: Path) -> str:
+    """The caller in whose calls a function spent most of its own time: for a built-in such as a regular
+    expression search, the line that says whose work it is."""
+    if not callers:
+        return ""
+    key, _ = max(callers.items(), key=lambda item: item[1][2])
+    return function_label(key, project)
+
+
 def profile_build(n: int, project: Path, unprofiled_s: float) -> dict:
     """One more `mkdocs build --strict` of `project` under cProfile, summed up by phase and by function."""
     output = OUT / f"profile-{project.name}.prof"
@@ -538,6 +547,17 @@ def profile_build(n: int, project: Path, unprofiled_s: float) -> dict:
     command = [sys.executable, "-m", "cProfile", "-o", str(output), "-m", "mkdocs", "build", "--strict", "-q"]
     seconds, _ = timed([*command, "-d", str(site)], project, f"profiled build of {project.name}")
     shutil.rmtree(site, ignore_errors=True)
+    return {
+        "n": n,
+        "profiled_s": seconds,
+        "unprofiled_s": unprofiled_s,
+        "file": str(output.relative_to(ROOT)),
+        **profile_summary(output, project),
+    }
+
+
+def profile_summary(output: Path, project: Path) -> dict:
+    """The phases' cumulative seconds and the 12 functions with the most own time, from a cProfile file."""
     stats = pstats.Stats(str(output)).stats  # (file, line, name) -> (calls, calls, own s, cumulative s, callers)
     phases = []
     build = find_function(stats, "generator/site.py", "build")
@@ -559,12 +579,11 @@ def profile_build(n: int, project: Path, unprofiled_s: float) -> dict:
         phases.append((label, stats[key][3] if key else None))
     own = sorted(stats.items(), key=lambda item: -item[1][2])[:12]
     return {
-        "n": n,
-        "profiled_s": seconds,
-        "unprofiled_s": unprofiled_s,
-        "file": str(output.relative_to(ROOT)),
         "phases": phases,
-        "functions": [(function_label(key, project), tt, nc, ct) for key, (_, nc, tt, ct, _) in own],
+        "functions": [
+            (function_label(key, project), tt, nc, ct, main_caller(callers, project))
+            for key, (_, nc, tt, ct, callers) in own
+        ],
     }
 
 
@@ -592,9 +611,12 @@ def profile_section(profile: dict) -> list[str]:
         "",
         "The 12 functions with the most time of their own (not counting the functions they call):",
         "",
-        "| function | own s | calls | cumulative s |",
-        "|---|---:|---:|---:|",
-        *(f"| `{label}` | {own:.1f} | {calls:,} | {cum:.1f} |" for label, own, calls, cum in profile["functions"]),
+        "| function | own s | calls | cumulative s | mostly called from |",
+        "|---|---:|---:|---:|---|",
+        *(
+            f"| `{label}` | {own:.1f} | {calls:,} | {cum:.1f} | {f'`{caller}`' if caller else ''} |"
+            for label, own, calls, cum, caller in profile["functions"]
+        ),
         "",
     ]
     return lines
