@@ -3,7 +3,8 @@
 Every draw (number of tags per framework, text lengths, result rows, sources) is
 sampled from the real cases under cases/, and the words come from their text, so
 pages weigh what real pages weigh. Deterministic for a given seed. The project is
-written to a scratch folder, never into cases/.
+written to a scratch folder, never into cases/, and committed there to a git
+repository of its own (one commit), so the build's history pass has history to read.
 
     python bench/synthetic.py 500 /tmp/casebook-500 [--seed 1]
 """
@@ -11,20 +12,35 @@ written to a scratch folder, never into cases/.
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
-import yaml
-
-from generator import citations, schema
-from generator.model import COUNTRIES
-from generator.validate import load_catalogue
-
 ROOT = Path(__file__).resolve().parent.parent
+# This checkout's generator first: the virtualenv's editable install may point at another worktree.
+sys.path.insert(0, str(ROOT))
+
+import yaml  # noqa: E402
+
+from generator import citations, schema  # noqa: E402
+from generator.model import COUNTRIES  # noqa: E402
+from generator.validate import load_catalogue  # noqa: E402
 
 PROJECT_PARTS = ("mkdocs.yml", "glossary.yaml", "generator", "hooks", "overrides", "docs", "frameworks", "schema")
+
+#: The one commit of a synthetic project: fixed, so two runs with one seed build the same site.
+COMMIT_ENV = {
+    "GIT_AUTHOR_NAME": "Casebook benchmark",
+    "GIT_AUTHOR_EMAIL": "bench@example.invalid",
+    "GIT_AUTHOR_DATE": "2026-01-01T12:00:00+00:00",
+    "GIT_COMMITTER_NAME": "Casebook benchmark",
+    "GIT_COMMITTER_EMAIL": "bench@example.invalid",
+    "GIT_COMMITTER_DATE": "2026-01-01T12:00:00+00:00",
+}
 
 
 class Sampler:
@@ -168,7 +184,20 @@ def write_project(n_cases: int, target: Path, seed: int = 1) -> Path:
             case, Dumper=dumper, allow_unicode=True, sort_keys=False, width=100
         )
         (target / "cases" / f"{case['slug']}.yaml").write_text(text, encoding="utf-8")
+    commit(target)
     return target
+
+
+def commit(project: Path) -> None:
+    """Make the project a git repository with everything in one commit.
+
+    The build reads `git log` of cases/ for each case's history and the catalogue's version; in a
+    repository of its own, the synthetic project pays for that as the real one does (outside one,
+    or inside the casebook's own checkout, git would find no history and the step would cost nothing)."""
+    env = {**os.environ, **COMMIT_ENV}
+    settings = ["-c", "init.defaultBranch=main", "-c", "commit.gpgsign=false"]
+    for command in (["init", "-q"], ["add", "-A"], ["commit", "-q", "--no-verify", "-m", "Synthetic catalogue"]):
+        subprocess.run(["git", *settings, *command], cwd=project, env=env, check=True, capture_output=True, timeout=600)
 
 
 def main() -> None:
