@@ -1,5 +1,6 @@
 # The two set-up commands of the README:
-#   make serve   install what is needed, build the site and serve it
+#   make serve   install what is needed, build the site and serve it (an edit rebuilds only the
+#                pages it changes: see hooks/casebook.py)
 #   make test    install what is needed (Chromium too) and run every test
 # Everything installs into .venv from requirements.lock (pinned, hashed), then the casebook's own
 # package (generator/, editable) without dependencies, so nothing has to patch sys.path.
@@ -21,7 +22,7 @@ $(VENV)/installed: requirements.lock pyproject.toml
 
 serve: $(VENV)/installed
 	@echo "Building the casebook; it will be served at http://$(HOST):$(PORT)/ (Ctrl+C stops it)"
-	$(PY) -m mkdocs serve --dev-addr $(HOST):$(PORT)
+	$(PY) -m mkdocs serve --dirty --dev-addr $(HOST):$(PORT)
 
 build: $(VENV)/installed
 	$(PY) -m mkdocs build

@@ -21,6 +21,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -40,7 +41,7 @@ ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
 QUERY = "shared savings"
 
 #: What runs after `python -m mkdocs` for the edit measurement; {port} is a free local port.
-SERVE_COMMAND = ["serve", "--dev-addr", "127.0.0.1:{port}"]
+SERVE_COMMAND = ["serve", "--dirty", "--dev-addr", "127.0.0.1:{port}"]  # as `make serve` runs it
 
 #: Every build, Pagefind run and profile is stopped (and the benchmark stops) after this long.
 SUBPROCESS_TIMEOUT_S = 40 * 60
@@ -207,11 +208,18 @@ def du(folder: Path) -> int:
 def build_sizes(n: int, seed: int) -> dict:
     project = synthetic.write_project(n, OUT / f"n{n}", seed)
     site = project / "site"
+    rendered = OUT / f"n{n}-generator"  # where the generator alone writes; removed after the timing
+    shutil.rmtree(rendered, ignore_errors=True)
     gen_s, _ = timed(
-        [sys.executable, "-c", "from pathlib import Path; from generator import site; site.build(Path('.'))"],
+        [
+            sys.executable,
+            "-c",
+            f"from pathlib import Path; from generator import site; site.build(Path('.'), Path({str(rendered)!r}))",
+        ],
         project,
         f"generator at {n}",
     )
+    shutil.rmtree(rendered)
     mkdocs = [sys.executable, "-m", "mkdocs", "build"]
     full_s, full_mib = timed([*mkdocs, "--strict", "-q", "-d", str(site)], project, f"full build at {n}")
     shutil.rmtree(site / "pagefind")
@@ -244,15 +252,17 @@ def write_baseline(project: Path, search: str) -> Path:
         shutil.rmtree(target)
     shutil.copytree(project / "docs", target / "docs")
     shutil.copytree(project / "overrides", target / "overrides")
-    pages, files = site_module.build(project)
-    for path, (markdown, blocks) in pages.items():
-        out = target / "docs" / path
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(htmlblocks.restore(markdown, blocks), encoding="utf-8")
-    for path, content in files.items():
-        out = target / "docs" / path
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(content, encoding="utf-8")
+    with tempfile.TemporaryDirectory(prefix="casebook-bench-") as folder:
+        output = site_module.build(project, Path(folder))
+        for path in output.pages:
+            out = target / "docs" / path
+            out.parent.mkdir(parents=True, exist_ok=True)
+            markdown = output.source(path).read_text(encoding="utf-8")
+            out.write_text(htmlblocks.restore(markdown, output.blocks(path)), encoding="utf-8")
+        for path in output.files:
+            out = target / "docs" / path
+            out.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(output.source(path), out)
     config = (project / "mkdocs.yml").read_text(encoding="utf-8")
     config = re.sub(r"hooks:\n  - hooks/casebook.py\n", "", config)
     config = re.sub(r"watch:\n(  - .*\n)+", "", config)

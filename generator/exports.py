@@ -468,6 +468,7 @@ def _unique_sources(catalogue: Catalogue) -> list[tuple[str, dict]]:
     """
     found: dict[tuple, tuple[str, dict]] = {}
     used: set[str] = set()
+    next_suffix: dict[str, int] = {}  # per key: the first suffix not yet tried, so a key shared by many is cheap
     holders = [*catalogue.frameworks, *catalogue.cases]
     for holder in holders:
         for source in holder.sources:
@@ -478,9 +479,10 @@ def _unique_sources(catalogue: Catalogue) -> list[tuple[str, dict]]:
                 else ("title", data["title"].casefold(), data.get("year"))
             )
             if identity not in found:
-                key, n = data["key"], 2
+                key, n = data["key"], next_suffix.get(data["key"], 2)
                 while key in used:
                     key, n = f"{data['key']}-{n}", n + 1
+                next_suffix[data["key"]] = n
                 used.add(key)
                 found[identity] = (key, data)
     return sorted(found.values())

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import yaml
 
-from . import repository
+from . import parallel, repository
 
 #: Values shown in full in a change ("status changed from active to ended"); longer text is only named.
 SHORT = 40
@@ -118,15 +118,15 @@ def case_histories(root: Path, folder: str, commit_url: str | None = None) -> di
     ('https://github.com/owner/repo/commit/'), when the deploy knows it.
     """
     versions = repository.file_versions(root, folder)
-    texts = repository.read_blobs(root, sorted({v.blob for vs in versions.values() for v in vs}))
-    parsed: dict[str, dict | None] = {}  # by blob hash: identical content is parsed once
+    blobs = sorted({v.blob for vs in versions.values() for v in vs})
+    texts = repository.read_blobs(root, blobs)
+    # by blob hash: identical content is parsed once, the blobs shared out over every core
+    parsed = dict(zip(blobs, parallel.map_everywhere(lambda blob: _parse(texts.get(blob, "")), blobs), strict=True))
     histories: dict[str, list[dict]] = {}
     for path, file_versions in versions.items():
         entries = []
         previous = None
         for version in file_versions:
-            if version.blob not in parsed:
-                parsed[version.blob] = _parse(texts.get(version.blob, ""))
             data = parsed[version.blob]
             if data is None:
                 continue

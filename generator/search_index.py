@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 BUNDLE = "pagefind"
@@ -12,6 +13,10 @@ BUNDLE = "pagefind"
 
 class IndexFailed(RuntimeError):
     pass
+
+
+_one_at_a_time = threading.Lock()
+_running: list[threading.Thread] = []
 
 
 def build_index(site_dir: Path) -> None:
@@ -40,3 +45,27 @@ def build_index(site_dir: Path) -> None:
     )
     if run.returncode != 0:
         raise IndexFailed(f"Pagefind could not index {site_dir}:\n{run.stdout}{run.stderr}")
+
+
+def build_index_in_background(site_dir: Path) -> None:
+    """Index `site_dir` in a thread (under `mkdocs serve`: the edited page shows at once, search catches up).
+    Runs wait their turn, so two never write the same bundle; a failure is printed, as serve prints
+    any problem."""
+
+    def run() -> None:
+        with _one_at_a_time:
+            try:
+                build_index(site_dir)
+            except IndexFailed as failed:
+                print(failed, file=sys.stderr)
+
+    _running[:] = [t for t in _running if t.is_alive()]
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    _running.append(thread)
+
+
+def wait() -> None:
+    """Wait for background indexing to finish."""
+    for thread in _running:
+        thread.join()

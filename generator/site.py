@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import json
-import multiprocessing
-import os
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
-from . import exports, feeds, history, htmlblocks, repository, schema
+from . import exports, feeds, history, htmlblocks, parallel, repository, schema
 from .model import Catalogue
 from .render import Renderer
 from .validate import load_catalogue
@@ -59,8 +56,8 @@ class Output:
 def build(root: Path, folder: Path, settings: dict | None = None) -> Output:
     """Validate the catalogue, then render every page and data file into `folder`, on every core.
 
-    Raises `ValidationFailed` before writing anything when a data file has a problem. Nothing is
-    held in memory beyond one page at a time: MkDocs reads the pages back from the folder.
+    Raises `ValidationFailed` before writing anything when a data file has a problem. The pages are
+    not kept in memory: MkDocs reads them back from the folder.
     """
     catalogue = load_catalogue(root)
     settings = {**repository_settings(root), **(settings or {})}
@@ -70,17 +67,16 @@ def build(root: Path, folder: Path, settings: dict | None = None) -> Output:
         case.last_changed = case.history[0]["date"] if case.history else None
     feed_list = feeds.feed_list(catalogue)
     renderer = Renderer(catalogue, settings, feed_list)
+    # The catalogue-wide files first: they take longest, and the cores share out the rest as they finish.
     jobs: list[Callable[[], dict[str, str]]] = [
-        partial(_one, path, render) for path, render in renderer.page_jobs().items()
-    ]
-    jobs += [partial(exports.case_files, case) for case in catalogue.cases]
-    jobs += [
-        partial(schema_files, catalogue),
         partial(exports.catalogue_files, catalogue, settings["version"]),
-        renderer.files,
         partial(feeds.files, feed_list, settings.get("site_url")),
+        renderer.files,
+        partial(schema_files, catalogue),
     ]
-    written = _run_everywhere(jobs, folder)
+    jobs += [partial(_one, path, render) for path, render in renderer.page_jobs().items()]
+    jobs += [partial(exports.case_files, case) for case in catalogue.cases]
+    written = [path for paths in parallel.map_everywhere(partial(_run, folder), jobs) for path in paths]
     return Output(
         folder,
         pages=frozenset(p for p in written if p.endswith(".md")),
@@ -93,46 +89,31 @@ def _one(path: str, render: Callable[[], str]) -> dict[str, str]:
 
 
 def _write(folder: Path, path: str, text: str) -> None:
-    """One output file; a page is split into its Markdown and its HTML blocks. A file whose content
-    is unchanged is left alone, so its modification time says when it last changed."""
-    outputs = {folder / "docs" / path: text}
-    if path.endswith(".md"):
-        markdown, blocks = htmlblocks.extract(text)
-        outputs = {folder / "docs" / path: markdown, folder / "blocks" / f"{path}.json": json.dumps(blocks)}
-    for target, content in outputs.items():
-        data = content.encode("utf-8")
-        if target.is_file() and target.read_bytes() == data:
-            continue
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
+    """One output file; a page is split into its Markdown and its HTML blocks (written first).
+
+    Nothing is written when the content is unchanged, so a file's modification time says when it last
+    changed: `mkdocs serve --dirty` rebuilds exactly the pages whose Markdown file is newer than their
+    HTML. A page whose blocks alone changed has its Markdown file written again for that reason."""
+    if not path.endswith(".md"):
+        _replace(folder / "docs" / path, text.encode())
+        return
+    markdown, blocks = htmlblocks.extract(text)
+    changed = _replace(folder / "blocks" / f"{path}.json", json.dumps(blocks).encode())
+    _replace(folder / "docs" / path, markdown.encode(), always=changed)
 
 
-_JOBS: list[Callable[[], dict[str, str]]] = []  # set while `_run_everywhere` runs; forked workers inherit it
+def _replace(target: Path, data: bytes, always: bool = False) -> bool:
+    """Write `data` to `target` unless it already holds exactly that; whether it wrote."""
+    if not always and target.is_file() and target.read_bytes() == data:
+        return False
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(data)
+    return True
 
 
-def _run_share(share: int, shares: int, folder: Path) -> list[str]:
-    written = []
-    for job in _JOBS[share::shares]:
-        for path, text in job().items():
-            _write(folder, path, text)
-            written.append(path)
-    return written
-
-
-def _run_everywhere(jobs: list[Callable[[], dict[str, str]]], folder: Path) -> list[str]:
-    """Run the jobs on every usable core: this process takes every n-th job, forked copies of it the
-    others. Forking shares the catalogue without copying or pickling it; only paths come back."""
-    global _JOBS
-    shares = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
-    _JOBS = jobs
-    try:
-        if shares == 1:
-            return _run_share(0, 1, folder)
-        with ProcessPoolExecutor(shares - 1, mp_context=multiprocessing.get_context("fork")) as pool:
-            others = [pool.submit(_run_share, share, shares, folder) for share in range(1, shares)]
-            written = _run_share(0, shares, folder)
-            for other in others:
-                written += other.result()
-        return written
-    finally:
-        _JOBS = []
+def _run(folder: Path, job: Callable[[], dict[str, str]]) -> list[str]:
+    """Run one job and write what it made; only the paths go back to the calling process."""
+    made = job()
+    for path, text in made.items():
+        _write(folder, path, text)
+    return list(made)

@@ -22,7 +22,7 @@ from typing import Any
 
 import jsonschema_rs
 
-from . import citations, facets, model, schema
+from . import citations, facets, model, parallel, schema
 from .model import COUNTRIES
 from .problems import Problem, ValidationFailed
 from .yamlfile import (
@@ -855,9 +855,9 @@ def check_cases(
     by_field = {fw["case_field"]: fw for fw in frameworks}
     reserved = reserved_slugs(root)
     judged = {fw["case_field"] for fw in frameworks if fw.get("role") == "conditions"}
-    docs: list[tuple[Path, YamlFile]] = []
     paths, problems = _files(root / "cases", root, "case")
-    for path in paths:
+
+    def check(path: Path) -> YamlFile:
         doc = _read(path, root)
         if not doc.problems:
             check_case(
@@ -872,7 +872,9 @@ def check_cases(
                 reserved,
                 all_frameworks_read,
             )
-        docs.append((path, doc))
+        return doc
+
+    docs = list(zip(paths, parallel.map_everywhere(check, paths), strict=True))
     slugs = {path.stem for path, _ in docs}
     names: dict[str, str] = {}
     for path, doc in docs:

@@ -5,23 +5,29 @@
   warnings check and Pagefind included, succeeded; on_build_error removes it. So a
   build that fails at any point leaves the previous site untouched. (`mkdocs serve`
   builds into its own temporary folder and is left alone.)
-- on_pre_build: validate, then render every page and data file into a temporary folder
-  (generator/site.py), so a broken case file stops the build with file and line before
-  anything is written to the site; the folder is removed when the build ends.
 - on_config also puts the catalogue's version (repository.version: release tag, else commit date and hash)
   into config.extra.casebook.version, for the footer.
+- on_pre_build: validate, then render every page and data file into a folder of their own
+  (generator/site.py), so a broken case file stops the build with file and line before
+  anything is written to the site. A build uses a new temporary folder, removed when it ends.
+  `mkdocs serve --dirty` (`make serve`) keeps one folder for the session: the generator rewrites
+  only files whose content changed, so MkDocs rebuilds only the pages an edit changed.
 - on_files: hand the rendered pages and data files to MkDocs as generated files, read
   from that folder (MkDocs never holds the whole catalogue in memory).
 - on_post_page: put each generated page's HTML blocks back into the finished page (see
   generator/htmlblocks.py), then add its Content-Security-Policy (on_post_template too;
   not under `mkdocs serve`, whose live-reload script is added to every page afterwards).
-- on_post_build: build the Pagefind index over the finished HTML.
+- on_post_build: build the Pagefind index over the finished HTML; under `serve`, in the
+  background, so an edited page shows without waiting for the index.
 """
 
 from __future__ import annotations
 
+import hashlib
+import logging
 import shutil
 import tempfile
+import threading
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
@@ -32,9 +38,19 @@ from generator.problems import ValidationFailed
 
 ROOT = Path(__file__).resolve().parent.parent
 
-_output: dict[str, site.Output] = {}  # while a build runs: what the generator wrote
+_output: dict[str, site.Output] = {}  # while a build runs: what the generator wrote ("now"); under serve, "last"
 _serving = False
+_removals: list[threading.Thread] = []  # temporary folders being removed while the build goes on
 _staging: dict = {}  # while a build runs: the config, the final and the staging folder, and success
+
+
+class _QuietDirty(logging.Filter):
+    """Under `serve --dirty`, MkDocs warns on every rebuild that a dirty build may show stale navigation.
+    Here it cannot: the navigation is fixed in mkdocs.yml, and a change to mkdocs.yml or the theme
+    rebuilds every page (`_theme_changed`). In strict mode the warning would also stop each rebuild."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("A 'dirty' build is being performed")
 
 
 def on_startup(command: str, dirty: bool) -> None:
@@ -42,6 +58,8 @@ def on_startup(command: str, dirty: bool) -> None:
     _serving = command == "serve"
     _staging.clear()
     _staging["enabled"] = command in ("build", "gh-deploy")
+    if _serving and dirty:
+        logging.getLogger("mkdocs.commands.build").addFilter(_QuietDirty())
 
 
 def on_config(config):
@@ -56,8 +74,13 @@ def on_config(config):
 
 
 def _remove_output() -> None:
-    if "now" in _output:
-        shutil.rmtree(_output.pop("now").folder, ignore_errors=True)
+    """Remove a build's temporary folder in the background (tens of thousands of files at scale);
+    on_shutdown waits for it. A serve session keeps its folder until the end."""
+    output = _output.pop("now", None)
+    if output and not _serving:
+        removal = threading.Thread(target=shutil.rmtree, args=(output.folder,), kwargs={"ignore_errors": True})
+        removal.start()
+        _removals.append(removal)
 
 
 def on_build_error(error: Exception) -> None:
@@ -69,6 +92,11 @@ def on_build_error(error: Exception) -> None:
 
 def on_shutdown() -> None:
     """Swap the finished site in: the old one is moved aside first, then removed."""
+    for removal in _removals:
+        removal.join()
+    if "last" in _output:
+        shutil.rmtree(_output.pop("last").folder, ignore_errors=True)
+    search_index.wait()
     if not _staging.get("ok"):
         return
     final, staging = _staging["final"], _staging["staging"]
@@ -82,14 +110,39 @@ def on_shutdown() -> None:
     _staging["ok"] = False
 
 
+def _theme_fingerprint() -> str:
+    """mkdocs.yml and the theme's templates: a change to them changes every page."""
+    files = [ROOT / "mkdocs.yml", *sorted((ROOT / "overrides").rglob("*"))]
+    return hashlib.sha256(
+        "".join(f"{f}:{f.stat().st_mtime_ns}:{f.stat().st_size}\n" for f in files if f.is_file()).encode()
+    ).hexdigest()
+
+
+def _theme_changed(config, fingerprint: str) -> None:
+    """Under `serve --dirty`, a change to mkdocs.yml or the theme empties the served folder, so every
+    page is built again (a dirty build otherwise rebuilds only pages whose source changed)."""
+    stamp = Path(config.site_dir) / ".casebook-theme"
+    if stamp.is_file() and stamp.read_text() == fingerprint:
+        return
+    for entry in Path(config.site_dir).iterdir():
+        shutil.rmtree(entry) if entry.is_dir() and not entry.is_symlink() else entry.unlink()
+    stamp.write_text(fingerprint)
+
+
 def on_pre_build(config) -> None:
     _remove_output()
-    folder = Path(tempfile.mkdtemp(prefix="casebook-"))
+    last = _output.get("last")
+    folder = last.folder if last else Path(tempfile.mkdtemp(prefix="casebook-"))
     try:
-        _output["now"] = site.build(ROOT, folder, {"site_url": config.site_url, **config.extra.get("casebook", {})})
+        output = site.build(ROOT, folder, {"site_url": config.site_url, **config.extra.get("casebook", {})})
     except ValidationFailed as failed:
-        shutil.rmtree(folder, ignore_errors=True)
+        if not last:
+            shutil.rmtree(folder, ignore_errors=True)
         raise PluginError(str(failed)) from None
+    _output["now"] = output
+    if _serving:
+        _output["last"] = output
+        _theme_changed(config, _theme_fingerprint())
 
 
 def on_files(files: Files, config) -> Files:
@@ -112,6 +165,9 @@ def on_post_template(output_content: str, template_name: str, config) -> str:
 
 def on_post_build(config) -> None:
     _remove_output()
+    if _serving:
+        search_index.build_index_in_background(Path(config.site_dir))
+        return
     try:
         search_index.build_index(Path(config.site_dir))
     except search_index.IndexFailed as failed:
