@@ -1,0 +1,158 @@
+"""Rebuilding after an edit: the generator rewrites only what changed, `make serve` rebuilds only those
+pages (a contributor sees an edit in about a second, whatever the catalogue's size), and the work is
+shared over every core without changing a byte of the result."""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, copy_project
+
+from generator import parallel, site
+
+EDITED = "alzira-model"  # any case; its page, and the pages listing it, change when its name does
+UNRELATED = "nuka-system-of-care"  # a case whose page does not mention the edited one
+
+
+def _mtimes(folder: Path) -> dict[str, int]:
+    return {str(p.relative_to(folder)): p.stat().st_mtime_ns for p in folder.rglob("*") if p.is_file()}
+
+
+def _edit(project: Path, slug: str, old: str, new: str) -> None:
+    case = project / "cases" / f"{slug}.yaml"
+    text = case.read_text(encoding="utf-8")
+    assert old in text
+    case.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory) -> Path:
+    return copy_project(tmp_path_factory.mktemp("incremental") / "project")
+
+
+def test_a_rebuild_rewrites_only_what_changed(project, tmp_path):
+    out = tmp_path / "out"
+    first = site.build(project, out)
+    before = _mtimes(out)
+    unrelated = (out / "docs" / f"cases/{UNRELATED}.md").read_text(encoding="utf-8")
+    assert "Alzira" not in unrelated + (out / "blocks" / f"cases/{UNRELATED}.md.json").read_text(encoding="utf-8")
+
+    again = site.build(project, out)
+    assert _mtimes(out) == before, "a rebuild with no edit rewrote files"
+    assert again.pages == first.pages and again.files == first.files
+
+    _edit(project, EDITED, "name: The Alzira model", "name: The Alzira model, edited")
+    site.build(project, out)
+    after = _mtimes(out)
+    changed = {path for path in before if after[path] != before[path]}
+    assert f"docs/cases/{EDITED}.md" in changed
+    assert "docs/cases/index.md" in changed, "the list of cases shows the new name"
+    assert f"docs/api/cases/{EDITED}.json" in changed
+    assert f"docs/cases/{UNRELATED}.md" not in changed
+    assert f"docs/api/cases/{UNRELATED}.json" not in changed
+    assert len(changed) < len(before) / 4
+
+
+def test_a_change_inside_the_page_body_alone_still_marks_the_page_changed(project, tmp_path):
+    """The page's Markdown holds only headings and placeholders: a change to a lesson's text changes
+    its HTML blocks alone, and the Markdown file must still be written so MkDocs rebuilds the page."""
+    out = tmp_path / "out"
+    site.build(project, out)
+    markdown = out / "docs" / f"cases/{EDITED}.md"
+    text, stamp = markdown.read_text(encoding="utf-8"), markdown.stat().st_mtime_ns
+    _edit(project, EDITED, "A fee per head that is set too low", "A fee per head, Edited, that is set too low")
+    site.build(project, out)
+    assert markdown.read_text(encoding="utf-8") == text
+    assert markdown.stat().st_mtime_ns > stamp
+    assert "Edited" in (out / "blocks" / f"cases/{EDITED}.md.json").read_text(encoding="utf-8")
+
+
+def test_work_shared_over_cores_comes_back_in_order():
+    assert parallel.map_everywhere(lambda n: n * n, list(range(101))) == [n * n for n in range(101)]
+    # uneven costs: the process that draws the slow items takes fewer
+    slow = [0.05 if n % 7 == 0 else 0 for n in range(60)]
+    assert parallel.map_everywhere(lambda s: time.sleep(s) or os.getpid(), slow).count(os.getpid()) < 60
+
+
+def _get(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=10) as response:
+        return response.read().decode("utf-8")
+
+
+def _wait_for(check, what: str, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            if check():
+                return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise AssertionError(f"{what} within {seconds} s")
+
+
+def _pages_built(site_dir: Path) -> dict[str, int]:
+    """Each built page of the served folder with its modification time (not looking into the search
+    bundle, which Pagefind may be rewriting in the background)."""
+    pages = [site_dir / "index.html"]
+    folders = [top for top in site_dir.iterdir() if top.is_dir() and top.name != "pagefind"]
+    pages += [page for folder in folders for page in folder.rglob("index.html")]
+    return {str(p.relative_to(site_dir)): p.stat().st_mtime_ns for p in pages}
+
+
+def _rebuilt(before: dict[str, int], after: dict[str, int]) -> set[str]:
+    return {page for page, stamp in after.items() if before.get(page) != stamp}
+
+
+def test_make_serve_rebuilds_only_the_pages_an_edit_changes(tmp_path):
+    """`make serve` runs `mkdocs serve --dirty`: an edited case shows, only the pages that changed are
+    built again, a theme change rebuilds every page, and the search index follows in the background."""
+    project = copy_project(tmp_path / "project")
+    assert "serve --dirty" in (ROOT / "Makefile").read_text(encoding="utf-8")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    url = f"http://127.0.0.1:{port}/"
+    log = tmp_path / "serve.log"
+    with log.open("w") as sink:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "mkdocs", "serve", "--dirty", "-v", "--dev-addr", f"127.0.0.1:{port}"],
+            cwd=project,
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONUNBUFFERED": "1"},
+        )
+    try:
+        _wait_for(lambda: "The Alzira model" in _get(url + f"cases/{EDITED}/"), "the first build is served", 120)
+        _wait_for(lambda: "pagefind" in _get(url + "pagefind/pagefind.js"), "the search index is built")
+        site_dir = Path(re.search(r"Config value 'site_dir' = '([^']+)'", log.read_text(encoding="utf-8")).group(1))
+        first = _pages_built(site_dir)
+
+        mark = len(log.read_text(encoding="utf-8"))
+        _edit(project, EDITED, "name: The Alzira model", "name: The Alzira model, edited")
+        _wait_for(lambda: "The Alzira model, edited" in _get(url + f"cases/{EDITED}/"), "the edit shows")
+        _wait_for(lambda: "Reloading browsers" in log.read_text(encoding="utf-8")[mark:], "the rebuild ends")
+        after_edit = _pages_built(site_dir)
+        rebuilt = _rebuilt(first, after_edit)
+        assert f"cases/{EDITED}/index.html" in rebuilt and "cases/index.html" in rebuilt
+        assert f"cases/{UNRELATED}/index.html" not in rebuilt
+        assert len(rebuilt) < len(first) / 3, sorted(rebuilt)
+        assert "Aborted" not in log.read_text(encoding="utf-8"), "a dirty rebuild must not stop in strict mode"
+
+        mark = len(log.read_text(encoding="utf-8"))
+        theme = project / "overrides" / "main.html"
+        theme.write_text(theme.read_text(encoding="utf-8") + "\n{#- edited -#}\n", encoding="utf-8")
+        _wait_for(lambda: "Reloading browsers" in log.read_text(encoding="utf-8")[mark:], "the theme rebuild ends")
+        assert _rebuilt(after_edit, _pages_built(site_dir)) == set(first), "a theme change rebuilds every page"
+        _wait_for(lambda: "pagefind" in _get(url + "pagefind/pagefind.js"), "the search index is rebuilt")
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
