@@ -151,3 +151,11 @@ def test_first_results_fetch_few_fragments_and_the_rest_load_on_scroll(page, ser
         page.wait_for_timeout(150)
     page.wait_for_function("() => !document.querySelector('#cb-results .cb-result--pending')")
     assert len([u for u in page.requests if "/pagefind/fragment/" in u]) > len(fragments)
+
+
+@pytest.mark.parametrize("query", ["best-evidenced results", "programme nobody evaluated", "printed summary"])
+def test_the_casebook_own_explanations_do_not_make_every_case_a_result(page, server, query):
+    """The notes every case page repeats (how grades are read, how results are ordered, the printed
+    summary's line) are left out of the index: their words find only the cases whose own text uses them."""
+    search(page, server, query)
+    assert result_count(page) < len(CATALOGUE.cases) / 4
