@@ -20,6 +20,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Callable
 
 from . import citations, facets, schema, vocabulary
 from .model import Case, Catalogue
@@ -511,26 +512,36 @@ def files(catalogue: Catalogue, catalogue_version: str = "unreleased") -> dict[s
 
 def catalogue_files(catalogue: Catalogue, catalogue_version: str = "unreleased") -> dict[str, str]:
     """The data files of the whole catalogue, by path (see `files`)."""
-    return {
-        f"{API}cases.json": _json(
-            {
-                "version": VERSION,
-                "catalogue_version": catalogue_version,
-                "schema": "../schema/case.schema.json",
-                "count": len(catalogue.cases),
-                "cases": [case_record(c) for c in catalogue.cases],
-            }
-        ),
-        f"{API}frameworks.json": _json(frameworks_record(catalogue)),
-        f"{API}facets.json": _json(facets.facet_file(catalogue)),
-        f"{API}vocabulary.json": _json(vocabulary.vocabulary_file(catalogue)),
-        f"{API}terms.json": _json(terms_record(catalogue)),
-        f"{API}labels.json": _json(labels_record()),
-        "cases.csv": cases_csv(catalogue),
-        "case-terms.csv": tags_csv(catalogue),
-        "case-results.csv": results_csv(catalogue),
-        **bibliography_files(f"{API}sources", _unique_sources(catalogue)),
-    }
+    return {path: text for job in catalogue_jobs(catalogue, catalogue_version) for path, text in job().items()}
+
+
+def catalogue_jobs(catalogue: Catalogue, catalogue_version: str = "unreleased") -> list[Callable[[], dict[str, str]]]:
+    """`catalogue_files` as separate pieces of work, each making one file or a few, so that they can
+    run side by side (the largest, at thousands of cases, take seconds each)."""
+    return [
+        lambda: {
+            f"{API}cases.json": _json(
+                {
+                    "version": VERSION,
+                    "catalogue_version": catalogue_version,
+                    "schema": "../schema/case.schema.json",
+                    "count": len(catalogue.cases),
+                    "cases": [case_record(c) for c in catalogue.cases],
+                }
+            )
+        },
+        lambda: {
+            f"{API}frameworks.json": _json(frameworks_record(catalogue)),
+            f"{API}terms.json": _json(terms_record(catalogue)),
+            f"{API}labels.json": _json(labels_record()),
+        },
+        lambda: {f"{API}facets.json": _json(facets.facet_file(catalogue))},
+        lambda: {f"{API}vocabulary.json": _json(vocabulary.vocabulary_file(catalogue))},
+        lambda: {"cases.csv": cases_csv(catalogue)},
+        lambda: {"case-terms.csv": tags_csv(catalogue)},
+        lambda: {"case-results.csv": results_csv(catalogue)},
+        lambda: bibliography_files(f"{API}sources", _unique_sources(catalogue)),
+    ]
 
 
 def case_files(case: Case) -> dict[str, str]:

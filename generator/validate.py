@@ -9,12 +9,17 @@ are plausible), and returns the linked `Catalogue`, or raises
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import difflib
 import functools
+import hashlib
+import json
 import math
+import os
 import re
 import stat
+import time
 import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
@@ -843,11 +848,25 @@ def reserved_slugs(root: Path) -> dict[str, str]:
     return reserved
 
 
+def file_stamp(path: Path) -> str:
+    """What changes whenever a file's content does (times, size, inode), read without opening it or
+    following a link; a file that cannot be looked at gets a stamp of its own, so it is read again."""
+    try:
+        info = os.lstat(path)
+    except OSError:
+        return f"unreadable:{time.monotonic_ns()}"
+    return f"{info.st_mtime_ns}:{info.st_ctime_ns}:{info.st_size}:{info.st_ino}"
+
+
 def check_cases(
-    root: Path, frameworks: list[dict], all_frameworks_read: bool = True
+    root: Path, frameworks: list[dict], all_frameworks_read: bool = True, checked: dict | None = None
 ) -> tuple[list[tuple[str, dict]], list[Problem]]:
     """Check every case file against the frameworks. When some framework files have problems, the cases
-    are still checked against the others, and fields that may tag into an unread framework are let be."""
+    are still checked against the others, and fields that may tag into an unread framework are let be.
+
+    `checked` (kept by the caller between builds, under `mkdocs serve`) remembers each file's result by
+    its content and by what it was checked against: a file unchanged since is not read or checked again.
+    The checks across files (names, aliases, related cases) always run."""
     case_schema = schema.case_schema(frameworks)
     validator = jsonschema_rs.validator_for(case_schema)
     term_lists = {fw["case_field"]: f"{fw['name']} (see frameworks/{fw['id']}.yaml)" for fw in frameworks}
@@ -874,7 +893,18 @@ def check_cases(
             )
         return doc
 
-    docs = list(zip(paths, parallel.map_everywhere(check, paths), strict=True))
+    checked = {} if checked is None else checked
+    context = hashlib.sha256(
+        json.dumps([frameworks, sorted(reserved.items()), all_frameworks_read], sort_keys=True, default=str).encode()
+    ).hexdigest()
+    keys = {path: f"{context}:{file_stamp(path)}" for path in paths}
+    fresh = [path for path in paths if checked.get(path, ("",))[0] != keys[path]]
+    for path, doc in zip(fresh, parallel.map_everywhere(check, fresh), strict=True):
+        checked[path] = (keys[path], doc, tuple(doc.problems))
+    for path in set(checked) - set(paths):
+        del checked[path]
+    # each build gets its own copy of a file's problems: the checks across files add to them
+    docs = [(path, dataclasses.replace(checked[path][1], problems=list(checked[path][2]))) for path in paths]
     slugs = {path.stem for path, _ in docs}
     names: dict[str, str] = {}
     for path, doc in docs:
@@ -970,10 +1000,11 @@ def check_glossary(root: Path, facet_values: dict[str, set[str]]) -> tuple[list[
     return groups, doc.problems
 
 
-def load_catalogue(root: Path) -> model.Catalogue:
-    """Validate everything under `root`; return the catalogue or raise ValidationFailed."""
+def load_catalogue(root: Path, checked: dict | None = None) -> model.Catalogue:
+    """Validate everything under `root`; return the catalogue or raise ValidationFailed.
+    `checked`: see `check_cases`."""
     frameworks, framework_problems = check_frameworks(root)
-    cases, problems = check_cases(root, frameworks, all_frameworks_read=not framework_problems)
+    cases, problems = check_cases(root, frameworks, all_frameworks_read=not framework_problems, checked=checked)
     glossary, glossary_problems = check_glossary(root, facets.possible_values(frameworks))
     if framework_problems or problems or glossary_problems:
         raise ValidationFailed(framework_problems + problems + glossary_problems)

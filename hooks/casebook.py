@@ -10,8 +10,9 @@
 - on_pre_build: validate, then render every page and data file into a folder of their own
   (generator/site.py), so a broken case file stops the build with file and line before
   anything is written to the site. A build uses a new temporary folder, removed when it ends.
-  `mkdocs serve --dirty` (`make serve`) keeps one folder for the session: the generator rewrites
-  only files whose content changed, so MkDocs rebuilds only the pages an edit changed.
+  `mkdocs serve --dirty` (`make serve`) keeps one folder for the session, and the generator
+  checks and renders again only what an edit touches (site.Reuse) and rewrites only files whose
+  content changed, so MkDocs rebuilds only the pages an edit changed.
 - on_files: hand the rendered pages and data files to MkDocs as generated files, read
   from that folder (MkDocs never holds the whole catalogue in memory).
 - on_post_page: put each generated page's HTML blocks back into the finished page (see
@@ -39,6 +40,7 @@ from generator.problems import ValidationFailed
 ROOT = Path(__file__).resolve().parent.parent
 
 _output: dict[str, site.Output] = {}  # while a build runs: what the generator wrote ("now"); under serve, "last"
+_reuse = site.Reuse()  # under serve: what one build leaves for the next (see site.Reuse)
 _serving = False
 _removals: list[threading.Thread] = []  # temporary folders being removed while the build goes on
 _staging: dict = {}  # while a build runs: the config, the final and the staging folder, and success
@@ -134,7 +136,12 @@ def on_pre_build(config) -> None:
     last = _output.get("last")
     folder = last.folder if last else Path(tempfile.mkdtemp(prefix="casebook-"))
     try:
-        output = site.build(ROOT, folder, {"site_url": config.site_url, **config.extra.get("casebook", {})})
+        output = site.build(
+            ROOT,
+            folder,
+            {"site_url": config.site_url, **config.extra.get("casebook", {})},
+            _reuse if _serving else None,
+        )
     except ValidationFailed as failed:
         if not last:
             shutil.rmtree(folder, ignore_errors=True)

@@ -75,6 +75,41 @@ def test_a_change_inside_the_page_body_alone_still_marks_the_page_changed(projec
     assert "Edited" in (out / "blocks" / f"cases/{EDITED}.md.json").read_text(encoding="utf-8")
 
 
+def _same_outputs(a: site.Output, b: site.Output) -> None:
+    assert a.pages == b.pages and a.files == b.files
+    for path in a.pages | a.files:
+        assert a.source(path).read_bytes() == b.source(path).read_bytes(), path
+    for path in a.pages:
+        assert a.blocks(path) == b.blocks(path), path
+
+
+@pytest.mark.parametrize(
+    "old, new",
+    [
+        ("name: The Alzira model", "name: The Alzira model, edited"),  # shown on other pages
+        ("A fee per head that is set too low", "A fee per head, Edited, that is set too low"),  # its page only
+        ("  - term: financing-and-incentives\n", "  - term: competent-workforce\n"),  # tagging
+    ],
+    ids=["name", "prose", "tags"],
+)
+def test_a_rebuild_that_reuses_the_last_one_makes_exactly_what_a_fresh_build_makes(tmp_path, old, new):
+    """Under serve, a build reuses what the last one checked and rendered; after any edit its output must
+    equal a fresh build's, byte for byte, while making far fewer pages."""
+    project = copy_project(tmp_path / "project")
+    reuse = site.Reuse()
+    served = site.build(project, tmp_path / "served", reuse=reuse)
+    before = _mtimes(tmp_path / "served")
+    case = project / "cases" / f"{EDITED}.yaml"
+    text = case.read_text(encoding="utf-8")
+    assert old in text
+    case.write_text(text.replace(old, new, 1), encoding="utf-8")
+    served = site.build(project, tmp_path / "served", reuse=reuse)
+    _same_outputs(served, site.build(project, tmp_path / "fresh"))
+    after = _mtimes(tmp_path / "served")
+    assert f"docs/cases/{EDITED}.md" in {path for path in before if after.get(path) != before[path]}
+    assert sum(after.get(path) != before[path] for path in before) < len(before) / 3
+
+
 def test_work_shared_over_cores_comes_back_in_order():
     assert parallel.map_everywhere(lambda n: n * n, list(range(101))) == [n * n for n in range(101)]
     # uneven costs: the process that draws the slow items takes fewer
