@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import re
+import signal
 import socket
 import subprocess
 import sys
@@ -189,5 +190,5 @@ def test_make_serve_rebuilds_only_the_pages_an_edit_changes(tmp_path):
         assert _rebuilt(after_edit, _pages_built(site_dir)) == set(first), "a theme change rebuilds every page"
         _wait_for(lambda: "pagefind" in _get(url + "pagefind/pagefind.js"), "the search index is rebuilt")
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        server.send_signal(signal.SIGINT)  # Ctrl+C, as a contributor stops it: serve then cleans up
+        server.wait(timeout=60)
