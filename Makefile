@@ -72,6 +72,6 @@ lock:
 	.cache/lock-venv/bin/pip install --quiet --disable-pip-version-check uv
 	.cache/lock-venv/bin/uv pip compile requirements.in --generate-hashes --python-version 3.11 -o requirements.lock
 
-# Benchmark at 50, 500, 1,000 and 5,000 synthetic cases; writes BENCHMARKS.md (takes a while).
+# Benchmark at 50, 500, 1,000 and 5,000 synthetic cases; writes BENCHMARKS.md and the README's headline (takes a while).
 bench: $(VENV)/installed chromium
 	$(PY) bench/run.py
