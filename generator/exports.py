@@ -504,19 +504,14 @@ def case_sources(case: Case) -> list[tuple[str, dict]]:
 def files(catalogue: Catalogue, catalogue_version: str = "unreleased") -> dict[str, str]:
     """Every data file of the site, by path. `version` is the shape of the data (VERSION);
     `catalogue_version` the release or commit the content comes from (repository.version)."""
-    out = catalogue_files(catalogue, catalogue_version)
+    out = {path: text for job in catalogue_jobs(catalogue, catalogue_version) for path, text in job().items()}
     for case in catalogue.cases:
         out.update(case_files(case))
     return out
 
 
-def catalogue_files(catalogue: Catalogue, catalogue_version: str = "unreleased") -> dict[str, str]:
-    """The data files of the whole catalogue, by path (see `files`)."""
-    return {path: text for job in catalogue_jobs(catalogue, catalogue_version) for path, text in job().items()}
-
-
 def catalogue_jobs(catalogue: Catalogue, catalogue_version: str = "unreleased") -> list[Callable[[], dict[str, str]]]:
-    """`catalogue_files` as separate pieces of work, each making one file or a few, so that they can
+    """The data files of the whole catalogue as separate pieces of work, each making one file or a few, so they can
     run side by side (the largest, at thousands of cases, take seconds each)."""
     return [
         lambda: {

@@ -12,7 +12,7 @@ from pathlib import Path
 from . import exports, feeds, history, htmlblocks, parallel, repository, schema
 from .model import Catalogue
 from .render import TEMPLATES, Renderer
-from .validate import file_stamp, load_catalogue
+from .validate import load_catalogue
 
 
 def schema_files(catalogue: Catalogue) -> dict[str, str]:
@@ -95,7 +95,7 @@ def build(root: Path, folder: Path, settings: dict | None = None, reuse: Reuse |
         case.last_changed = case.history[0]["date"] if case.history else None
     feed_list = feeds.feed_list(catalogue)
     renderer = Renderer(catalogue, settings, feed_list)
-    jobs = _jobs(root, catalogue, renderer, feed_list, settings, keyed)
+    jobs = _jobs(root, catalogue, renderer, feed_list, settings, reuse.checked if keyed else None)
     due = [job for job in jobs if job.key is None or reuse.jobs.get(job.id, ("",))[0] != job.key]
     for job, paths in zip(due, parallel.map_everywhere(partial(_run, folder), [j.run for j in due]), strict=True):
         reuse.jobs[job.id] = (job.key, paths)
@@ -110,11 +110,11 @@ def build(root: Path, folder: Path, settings: dict | None = None, reuse: Reuse |
 
 
 def _jobs(
-    root: Path, catalogue: Catalogue, renderer: Renderer, feed_list: list, settings: dict, keyed: bool
+    root: Path, catalogue: Catalogue, renderer: Renderer, feed_list: list, settings: dict, checked: dict | None
 ) -> list[Job]:
-    """Every output as a job; with `keyed`, each with its fingerprint (see `_Keys`). The catalogue-wide
-    files come first: they take longest, and the cores share out the rest as they finish."""
-    keys = _Keys(root, catalogue, feed_list, settings) if keyed else None
+    """Every output as a job; given what validation `checked`, each with its fingerprint (see `_Keys`).
+    The catalogue-wide files come first: they take longest, and the cores share out the rest as they finish."""
+    keys = _Keys(root, catalogue, feed_list, settings, checked) if checked is not None else None
     jobs = [
         Job(f"data:catalogue:{i}", run) for i, run in enumerate(exports.catalogue_jobs(catalogue, settings["version"]))
     ]
@@ -139,9 +139,10 @@ class _Keys:
     lists and on how every case is tagged (it shows the other terms' counts); a case's data files on its
     own file. Pages and files about the whole catalogue have no fingerprint: they are made every time."""
 
-    def __init__(self, root: Path, catalogue: Catalogue, feed_list: list, settings: dict):
+    def __init__(self, root: Path, catalogue: Catalogue, feed_list: list, settings: dict, checked: dict):
         self.catalogue = catalogue
-        self.stamps = {case.slug: file_stamp(root / case.file) for case in catalogue.cases}
+        # each case file as validation saw it (its stamp), not as it may be by now
+        self.stamps = {case.slug: checked[root / case.file][0] for case in catalogue.cases}
         self.common = _fingerprint(
             settings,
             [fw.data for fw in catalogue.frameworks],

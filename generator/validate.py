@@ -848,7 +848,7 @@ def reserved_slugs(root: Path) -> dict[str, str]:
     return reserved
 
 
-def file_stamp(path: Path) -> str:
+def _file_stamp(path: Path) -> str:
     """What changes whenever a file's content does (times, size, inode), read without opening it or
     following a link; a file that cannot be looked at gets a stamp of its own, so it is read again."""
     try:
@@ -897,7 +897,7 @@ def check_cases(
     context = hashlib.sha256(
         json.dumps([frameworks, sorted(reserved.items()), all_frameworks_read], sort_keys=True, default=str).encode()
     ).hexdigest()
-    keys = {path: f"{context}:{file_stamp(path)}" for path in paths}
+    keys = {path: f"{context}:{_file_stamp(path)}" for path in paths}
     fresh = [path for path in paths if checked.get(path, ("",))[0] != keys[path]]
     for path, doc in zip(fresh, parallel.map_everywhere(check, fresh), strict=True):
         checked[path] = (keys[path], doc, tuple(doc.problems))
