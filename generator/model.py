@@ -235,11 +235,12 @@ class Catalogue(_ShortRepr):
 
     @cached_property
     def _similarity_index(self) -> tuple[dict[int, tuple[int, frozenset, str | None]], dict[tuple, list[Case]]]:
-        """Per case: its terms as a bitmask, its target groups and health system; and the cases of each term."""
+        """Per case: its terms as a bitmask, its target groups and health system; and the cases of each term,
+        in the order of their slugs."""
         bits: dict[tuple, int] = {}
         postings: dict[tuple, list[Case]] = {}
         profiles: dict[int, tuple[int, frozenset, str | None]] = {}
-        for case in self.cases:
+        for case in sorted(self.cases, key=lambda c: c.slug):
             mask = 0
             for fw, tags in case.tags.items():
                 for tag in tags:
@@ -256,12 +257,14 @@ class Catalogue(_ShortRepr):
 
         Only cases sharing one of this case's rarer terms are scored (about
         `candidates` of them), so the cost per case does not grow with the catalogue.
+        Ties go by slug, never by name: the ranking depends only on the slugs, terms, target groups and
+        health systems of the cases, so an edit to anything else keeps it (site.py reuses it under serve).
         """
         profiles, postings = self._similarity_index
         mine, groups, system = profiles[id(case)]
         own = {(fw, tag.term.id) for fw, tags in case.tags.items() for tag in tags}
         pool: dict[int, Case] = {}
-        for key in sorted(own, key=lambda k: len(postings[k])):
+        for key in sorted(own, key=lambda k: (len(postings[k]), k)):
             for other in postings[key]:
                 pool.setdefault(id(other), other)
                 if len(pool) > candidates:
@@ -277,7 +280,7 @@ class Catalogue(_ShortRepr):
                 score += 0.5 * len(groups & their_groups) / len(groups | their_groups)
             if system and system == their_system:
                 score += 0.25
-            scored.append((-score, other.name.casefold(), other))
+            scored.append((-score, other.slug, other))
         return [(other, -negative) for negative, _, other in sorted(scored, key=lambda item: item[:2])[:limit]]
 
 

@@ -12,29 +12,39 @@
   anything is written to the site. A build uses a new temporary folder, removed when it ends.
   `mkdocs serve --dirty` (`make serve`) keeps one folder for the session, and the generator
   checks and renders again only what an edit touches (site.Reuse) and rewrites only files whose
-  content changed, so MkDocs rebuilds only the pages an edit changed.
-- on_files: hand the rendered pages and data files to MkDocs as generated files, read
-  from that folder (MkDocs never holds the whole catalogue in memory).
+  content changed, so MkDocs rebuilds only the pages an edit changed. There, the pages and files
+  about many cases (term pages, the case list, the catalogue-wide data) follow in the background
+  once the edited case's page is out, and a second, quick rebuild shows them (on_serve).
+- on_files: hand the rendered pages to MkDocs as generated files, read from that folder
+  (MkDocs never holds the whole catalogue in memory). The data files bypass MkDocs: they are
+  put into the site as they are (site.Output.publish_files), in on_post_build.
+- on_env: the theme's templates are compiled once per process (under serve, not at every rebuild).
 - on_post_page: put each generated page's HTML blocks back into the finished page (see
   generator/htmlblocks.py), then add its Content-Security-Policy (on_post_template too;
   not under `mkdocs serve`, whose live-reload script is added to every page afterwards).
 - on_post_build: build the Pagefind index over the finished HTML; under `serve`, in the
   background, so an edited page shows without waiting for the index.
+- on_serve: watch a folder of our own, touched when the background work changed a file, so that
+  serve rebuilds then.
 """
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import logging
+import os
 import shutil
 import tempfile
 import threading
+import time
+import traceback
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
-from generator import csp, htmlblocks, repository, search_index, site
+from generator import csp, htmlblocks, render, repository, search_index, site
 from generator.problems import ValidationFailed
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -44,6 +54,8 @@ _reuse = site.Reuse()  # under serve: what one build leaves for the next (see si
 _serving = False
 _removals: list[threading.Thread] = []  # temporary folders being removed while the build goes on
 _staging: dict = {}  # while a build runs: the config, the final and the staging folder, and success
+_after = threading.Lock()  # under serve: held while a build's background work runs (_after_build)
+_rebuild: list[Path] = []  # under serve: the watched folder that asks for a rebuild when touched
 
 
 class _QuietDirty(logging.Filter):
@@ -87,6 +99,7 @@ def _remove_output() -> None:
 
 def on_build_error(error: Exception) -> None:
     _remove_output()
+    gc.enable()
     if "staging" in _staging:
         _staging["ok"] = False
         shutil.rmtree(_staging["staging"], ignore_errors=True)
@@ -96,8 +109,11 @@ def on_shutdown() -> None:
     """Swap the finished site in: the old one is moved aside first, then removed."""
     for removal in _removals:
         removal.join()
-    if "last" in _output:
-        shutil.rmtree(_output.pop("last").folder, ignore_errors=True)
+    with _after:  # background work of serve's last build
+        if "last" in _output:
+            shutil.rmtree(_output.pop("last").folder, ignore_errors=True)
+    for folder in _rebuild:
+        shutil.rmtree(folder, ignore_errors=True)
     search_index.wait()
     if not _staging.get("ok"):
         return
@@ -133,6 +149,10 @@ def _theme_changed(config, fingerprint: str) -> None:
 
 def on_pre_build(config) -> None:
     _remove_output()
+    with _after:  # the previous build's background work is done
+        pass
+    if _serving:
+        gc.disable()  # until the build's background work is done: see _after_build
     last = _output.get("last")
     folder = last.folder if last else Path(tempfile.mkdtemp(prefix="casebook-"))
     try:
@@ -141,6 +161,7 @@ def on_pre_build(config) -> None:
             folder,
             {"site_url": config.site_url, **config.extra.get("casebook", {})},
             _reuse if _serving else None,
+            defer=_serving,
         )
     except ValidationFailed as failed:
         if not last:
@@ -154,9 +175,14 @@ def on_pre_build(config) -> None:
 
 def on_files(files: Files, config) -> Files:
     output = _output["now"]
-    for path in [*output.pages, *output.files]:
+    for path in output.pages:
         files.append(File.generated(config, path, abs_src_path=str(output.source(path))))
     return files
+
+
+def on_env(env, config, files):
+    env.bytecode_cache = render.COMPILED  # the theme's templates compiled once per process, not per build
+    return env
 
 
 def on_post_page(output: str, page, config) -> str:
@@ -171,8 +197,12 @@ def on_post_template(output_content: str, template_name: str, config) -> str:
 
 
 def on_post_build(config) -> None:
+    output = _output["now"]
+    output.publish_files(Path(config.site_dir))
     _remove_output()
     if _serving:
+        _after.acquire()  # released by the thread when it is done
+        threading.Thread(target=_after_build, args=(output.rest,), daemon=True).start()
         search_index.build_index_in_background(Path(config.site_dir))
         return
     try:
@@ -181,3 +211,31 @@ def on_post_build(config) -> None:
         raise PluginError(str(failed)) from None
     if "staging" in _staging:
         _staging["ok"] = True  # unless MkDocs' strict check fails next: then on_build_error runs
+
+
+def _after_build(rest) -> None:
+    """Under serve, once the edited case's page is out: the rest of the build (the pages and files about
+    many cases) at low priority (on Linux `nice` applies to this thread, and the workers it forks inherit
+    it); then Python's cycle collector, paused since the build began: at thousands of cases one full
+    collection walks every object of this build and the last, half a second that the edit would
+    otherwise wait for. A rebuild follows if the rest changed a file."""
+    changed = False
+    try:
+        if rest:
+            os.nice(10)
+            changed = rest()
+    except Exception:
+        traceback.print_exc()
+    finally:
+        gc.enable()
+        gc.collect()
+        _after.release()
+    if changed and _rebuild:
+        (_rebuild[0] / "changed").write_text(str(time.time_ns()))
+
+
+def on_serve(server, config, builder):
+    folder = Path(tempfile.mkdtemp(prefix="casebook-rebuild-"))
+    _rebuild[:] = [folder]
+    server.watch(str(folder))
+    return server

@@ -93,21 +93,30 @@ def _same_outputs(a: site.Output, b: site.Output) -> None:
     ],
     ids=["name", "prose", "tags"],
 )
-def test_a_rebuild_that_reuses_the_last_one_makes_exactly_what_a_fresh_build_makes(tmp_path, old, new):
+@pytest.mark.parametrize("defer", [False, True], ids=["all-at-once", "many-case-pages-after"])
+def test_a_rebuild_that_reuses_the_last_one_makes_exactly_what_a_fresh_build_makes(tmp_path, old, new, defer):
     """Under serve, a build reuses what the last one checked and rendered; after any edit its output must
-    equal a fresh build's, byte for byte, while making far fewer pages."""
+    equal a fresh build's, byte for byte, while making far fewer pages. Deferred (as serve does), the
+    edited case's page is made first and the pages listing many cases when `rest` runs."""
     project = copy_project(tmp_path / "project")
     reuse = site.Reuse()
-    served = site.build(project, tmp_path / "served", reuse=reuse)
+    served = site.build(project, tmp_path / "served", reuse=reuse, defer=defer)
+    assert served.rest is None, "a first build makes everything at once"
     before = _mtimes(tmp_path / "served")
+    assert site.build(project, tmp_path / "served", reuse=reuse, defer=defer).rest is None
+    assert _mtimes(tmp_path / "served") == before, "a rebuild with no edit made something again"
     case = project / "cases" / f"{EDITED}.yaml"
     text = case.read_text(encoding="utf-8")
     assert old in text
     case.write_text(text.replace(old, new, 1), encoding="utf-8")
-    served = site.build(project, tmp_path / "served", reuse=reuse)
+    served = site.build(project, tmp_path / "served", reuse=reuse, defer=defer)
+    first = _mtimes(tmp_path / "served")
+    assert first[f"docs/cases/{EDITED}.md"] != before[f"docs/cases/{EDITED}.md"]
+    if defer:
+        assert first["docs/cases/index.md"] == before["docs/cases/index.md"], "the case list comes second"
+        assert served.rest() is True
     _same_outputs(served, site.build(project, tmp_path / "fresh"))
     after = _mtimes(tmp_path / "served")
-    assert f"docs/cases/{EDITED}.md" in {path for path in before if after.get(path) != before[path]}
     assert sum(after.get(path) != before[path] for path in before) < len(before) / 3
 
 
@@ -175,7 +184,9 @@ def test_make_serve_rebuilds_only_the_pages_an_edit_changes(tmp_path):
         mark = len(log.read_text(encoding="utf-8"))
         _edit(project, EDITED, "name: The Alzira model", "name: The Alzira model, edited")
         _wait_for(lambda: "The Alzira model, edited" in _get(url + f"cases/{EDITED}/"), "the edit shows")
-        _wait_for(lambda: "Reloading browsers" in log.read_text(encoding="utf-8")[mark:], "the rebuild ends")
+        # the pages about many cases follow, in a second rebuild
+        _wait_for(lambda: "The Alzira model, edited" in _get(url + "cases/"), "the list of cases shows the edit")
+        _wait_for(lambda: log.read_text(encoding="utf-8")[mark:].count("Reloading browsers") >= 2, "the rebuilds end")
         after_edit = _pages_built(site_dir)
         rebuilt = _rebuilt(first, after_edit)
         assert f"cases/{EDITED}/index.html" in rebuilt and "cases/index.html" in rebuilt

@@ -6,7 +6,7 @@ import jinja2
 import pytest
 from conftest import ROOT
 
-from generator import schema
+from generator import model, schema
 from generator.render import Renderer
 from generator.validate import load_catalogue
 
@@ -32,3 +32,19 @@ def test_a_typo_in_a_template_fails_the_render(template):
     with pytest.raises(jinja2.UndefinedError, match="regoin"):
         env.from_string(template).render(case=CASE)
     assert env.from_string("{{ case.end_year }}|{{ case.region or '' }}").render(case=CASE).startswith("None|")
+
+
+def test_similar_cases_are_ranked_without_looking_at_names():
+    """Serve keeps the ranking across a name edit (site.Reuse): the ranking must not depend on names."""
+    ranking = {case.slug: [o.slug for o, _ in CATALOGUE.similar(case)] for case in CATALOGUE.cases}
+    renamed = model.build(
+        [
+            (case.file, {**case.data, "name": f"{len(CATALOGUE.cases) - i:03} renamed"})
+            for i, case in enumerate(CATALOGUE.cases)
+        ],
+        [fw.data for fw in CATALOGUE.frameworks],
+        CATALOGUE.glossary,
+    )
+    assert [case.slug for case in renamed.cases] != [case.slug for case in CATALOGUE.cases], "names reorder the cases"
+    assert {case.slug: [o.slug for o, _ in renamed.similar(case)] for case in renamed.cases} == ranking
+    assert any(len(ranked) == 5 for ranked in ranking.values())
