@@ -36,11 +36,14 @@ def _take_turns() -> list[tuple[int, Any]]:
         done.append((index, function(items[index])))
 
 
-def map_everywhere(function: Callable[[Any], Any], items: Sequence) -> list:
-    """`[function(item) for item in items]`, in that order, computed on every usable core."""
+def map_everywhere(function: Callable[[Any], Any], items: Sequence, here: bool = True) -> list:
+    """`[function(item) for item in items]`, in that order, computed on every usable core.
+
+    `here=False`: only worker processes compute, this one waits; for work run in a thread of a process
+    that must stay responsive meanwhile (`mkdocs serve` answering the browser)."""
     global _work
     workers = min(cores(), len(items))
-    if workers <= 1:
+    if "fork" not in multiprocessing.get_all_start_methods() or (workers <= 1 and here):
         return [function(item) for item in items]
     context = multiprocessing.get_context("fork")
     _work = (function, items, context.Value("q", 0))
@@ -49,9 +52,10 @@ def map_everywhere(function: Callable[[Any], Any], items: Sequence) -> list:
     # it, makes each forked worker copy the memory it shares with this process.
     gc.freeze()
     try:
-        with ProcessPoolExecutor(workers - 1, mp_context=context) as pool:
-            others = [pool.submit(_take_turns) for _ in range(workers - 1)]
-            done = _take_turns() + [pair for other in others for pair in other.result()]
+        others_count = workers - 1 if here else max(workers, 1)
+        with ProcessPoolExecutor(others_count, mp_context=context) as pool:
+            others = [pool.submit(_take_turns) for _ in range(others_count)]
+            done = (_take_turns() if here else []) + [pair for other in others for pair in other.result()]
     finally:
         gc.unfreeze()
         _work = None

@@ -112,14 +112,17 @@ class Reuse:
 class Job:
     id: str
     run: Callable[[], dict[str, str]]
-    #: a fingerprint of everything the job's output depends on (None: not fingerprinted, a fresh build)
-    key: str | None = None
+    #: computes a fingerprint of everything the job's output depends on (None: not fingerprinted, a fresh build)
+    fingerprint: Callable[[], str] | None = None
     #: its output is about one case (its page or its data files), not about many
     one_case: bool = False
 
 
 def _fingerprint(*parts) -> str:
-    return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
+    """A digest of `parts`. Fingerprints are compared only within one process (serve's `Reuse`), so
+    `repr` serves as the encoding: several times faster than JSON over 10,000 outputs at every edit, and
+    a dict built in another order at worst makes an output again that did not need it."""
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
 def build(
@@ -132,7 +135,8 @@ def build(
     folder as the previous build), only what the changes touch is checked and rendered again. With
     `defer` too, once a previous build's output is in the folder, only the work about single cases is
     done before returning; the pages and files about many cases, the slow part at thousands of cases,
-    are left in `Output.rest`, for the caller to run when the edited case's page is out.
+    are left in `Output.rest`, for the caller to run when the edited case's page is out (in worker
+    processes only: the caller's process stays free to answer meanwhile).
     """
     keyed, reuse = reuse is not None, reuse or Reuse()
     with _no_collector():
@@ -146,19 +150,17 @@ def build(
     feed_list = feeds.feed_list(catalogue)
     renderer = Renderer(catalogue, settings, feed_list)
     jobs = _jobs(root, catalogue, renderer, feed_list, settings, reuse if keyed else None)
-    due = [job for job in jobs if job.key is None or reuse.jobs.get(job.id, ("",))[0] != job.key]
-    now, rest = due, []
-    if defer and reuse.jobs:
-        now, rest = [job for job in due if job.one_case], [job for job in due if not job.one_case]
+    deferring = defer and bool(reuse.jobs)
     current = {job.id for job in jobs}
     reuse.jobs = {id_: done for id_, done in reuse.jobs.items() if id_ in current}
-    _run_jobs(folder, now, reuse)
+    _run_due(folder, [job for job in jobs if job.one_case or not deferring], reuse)
     written = [path for _, paths in reuse.jobs.values() for path in paths]
+    rest = [job for job in jobs if deferring and not job.one_case]
     return Output(
         folder,
         pages=frozenset(p for p in written if p.endswith(".md")),
         files=frozenset(p for p in written if not p.endswith(".md")),
-        rest=partial(_run_jobs, folder, rest, reuse) if rest else None,
+        rest=partial(_run_due, folder, rest, reuse, here=False) if rest else None,
     )
 
 
@@ -176,11 +178,18 @@ def _no_collector():
             gc.enable()
 
 
-def _run_jobs(folder: Path, jobs: list[Job], reuse: Reuse) -> bool:
-    """Run `jobs` on every core, noting in `reuse` what each wrote; whether any file changed."""
-    done = parallel.map_everywhere(partial(_run, folder), [job.run for job in jobs])
-    for job, (paths, _) in zip(jobs, done, strict=True):
-        reuse.jobs[job.id] = (job.key, paths)
+def _run_due(folder: Path, jobs: list[Job], reuse: Reuse, here: bool = True) -> bool:
+    """Run, on every core, those of `jobs` whose fingerprint differs from the one they last ran with
+    (all of them in a fresh build), noting in `reuse` what each wrote; whether any file changed.
+    `here=False`: in worker processes only (see parallel.map_everywhere)."""
+    due = []
+    for job in jobs:
+        key = job.fingerprint() if job.fingerprint else None
+        if key is None or reuse.jobs.get(job.id, ("",))[0] != key:
+            due.append((job, key))
+    done = parallel.map_everywhere(partial(_run, folder), [job.run for job, _ in due], here)
+    for (job, key), (paths, _) in zip(due, done, strict=True):
+        reuse.jobs[job.id] = (key, paths)
     return any(wrote for _, wrote in done)
 
 
@@ -190,7 +199,7 @@ def _jobs(
     """Every output as a job; given what the last build left (`reuse`), each with its fingerprint (see `_Keys`).
     The catalogue-wide files come first: they take longest, and the cores share out the rest as they finish."""
     keys = _Keys(root, catalogue, feed_list, settings, reuse) if reuse is not None else None
-    whole = keys.everything if keys else None
+    whole = keys.catalogue_wide if keys else None
     jobs = [
         Job(f"data:catalogue:{i}", run, whole)
         for i, run in enumerate(exports.catalogue_jobs(catalogue, settings["version"]))
@@ -202,11 +211,11 @@ def _jobs(
     ]
     case_pages = {f"cases/{case.slug}.md" for case in catalogue.cases}
     for path, render in renderer.page_jobs().items():
-        jobs.append(Job(path, partial(_one, path, render), keys.page(path) if keys else None, path in case_pages))
-    jobs += [
-        Job(f"data:{case.slug}", partial(exports.case_files, case), keys.case_data(case) if keys else None, True)
-        for case in catalogue.cases
-    ]
+        key = partial(keys.page, path) if keys else None
+        jobs.append(Job(path, partial(_one, path, render), key, path in case_pages))
+    for case in catalogue.cases:
+        key = partial(keys.case_data, case) if keys else None
+        jobs.append(Job(f"data:{case.slug}", partial(exports.case_files, case), key, True))
     return jobs
 
 
@@ -228,14 +237,16 @@ class _Keys:
             [(feed.path, feed.title) for feed in feed_list],
             {p.name: p.read_text(encoding="utf-8") for p in sorted(TEMPLATES.glob("*"))},
         )
+        by_slug = sorted(catalogue.cases, key=lambda c: c.slug)  # a renamed case moves in the name order
         self.tagging = _fingerprint(
-            [(c.slug, sorted((fw, t.term.id) for fw, ts in c.tags.items() for t in ts)) for c in catalogue.cases]
+            [(c.slug, sorted((fw, t.term.id) for fw, ts in c.tags.items() for t in ts)) for c in by_slug]
         )
         self.everything = _fingerprint(self.common, sorted(self.stamps.items()))
+        self.shown = {c.slug: (c.name, c.country_names) for c in catalogue.cases}  # what a link to a case shows
         self.cases = {f"cases/{case.slug}.md": case for case in catalogue.cases}
         similarity = _fingerprint(
             self.tagging,
-            [(c.slug, sorted(c.target_groups or ()), (c.health_system or {}).get("type")) for c in catalogue.cases],
+            [(c.slug, sorted(c.target_groups or ()), (c.health_system or {}).get("type")) for c in by_slug],
         )
         if reuse.similar is None or reuse.similar[0] != similarity:
             ranked = parallel.map_everywhere(lambda case: [o.slug for o, _ in catalogue.similar(case)], catalogue.cases)
@@ -246,16 +257,15 @@ class _Keys:
     def page(self, path: str) -> str:
         if path in self.cases:
             case = self.cases[path]
-            linked = [rel.case for rel in case.related] + [
-                self.catalogue.case_by_slug[s] for s in self.similar[case.slug]
-            ]
-            return _fingerprint(
-                self.common, self.stamps[case.slug], [(o.slug, o.name, o.country_names) for o in linked]
-            )
+            linked = [rel.case.slug for rel in case.related] + self.similar[case.slug]
+            return _fingerprint(self.common, self.stamps[case.slug], [(s, self.shown[s]) for s in linked])
         if path in self.terms:
             return _fingerprint(
                 self.common, self.tagging, [(c.slug, self.stamps[c.slug]) for c in self.terms[path].cases]
             )
+        return self.everything
+
+    def catalogue_wide(self) -> str:
         return self.everything
 
     def case_data(self, case) -> str:
