@@ -98,9 +98,8 @@ class Output:
 class Reuse:
     """What one build leaves for the next in the same process (`mkdocs serve`), so an edit costs what it
     changes: each case file's check result (validate.check_cases), the history of the commit, the
-    ranking of similar cases, and each
-    output job's inputs fingerprint with the files it wrote. Writing into the same folder, the next
-    build runs only jobs whose fingerprint changed."""
+    ranking of similar cases, and each output job's inputs fingerprint with the files it wrote. Writing
+    into the same folder, the next build runs only jobs whose fingerprint changed."""
 
     checked: dict = field(default_factory=dict)
     history: tuple[str | None, dict] | None = None
@@ -227,7 +226,6 @@ class _Keys:
     own file; the pages and files about the whole catalogue on every case file (`everything`)."""
 
     def __init__(self, root: Path, catalogue: Catalogue, feed_list: list, settings: dict, reuse: Reuse):
-        self.catalogue = catalogue
         # each case file as validation saw it (its stamp), not as it may be by now
         self.stamps = {case.slug: reuse.checked[root / case.file][0] for case in catalogue.cases}
         self.common = _fingerprint(
