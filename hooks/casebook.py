@@ -142,6 +142,7 @@ def _theme_changed(config, fingerprint: str) -> None:
     stamp = Path(config.site_dir) / ".casebook-theme"
     if stamp.is_file() and stamp.read_text() == fingerprint:
         return
+    search_index.wait()  # emptying the folder while Pagefind writes its bundle there would fail
     for entry in Path(config.site_dir).iterdir():
         shutil.rmtree(entry) if entry.is_dir() and not entry.is_symlink() else entry.unlink()
     stamp.write_text(fingerprint)

@@ -101,6 +101,23 @@ def browser():
         browser.close()
 
 
+def settle(page) -> None:
+    """Wait until a page is ready to be judged: loaded, its own scripts done (no "Loading…" or "Searching…"
+    left), and no new resource for 100 ms. (Playwright's "networkidle" waits for 500 ms without a request
+    after every page load: over the suite's hundred-odd loads, nearly a minute.)"""
+    page.wait_for_load_state("load")
+    page.wait_for_function("() => !/Loading|Searching/.test(document.body.innerText)")
+    page.evaluate("""() => new Promise((done) => {
+        let seen = -1;
+        const look = () => {
+            const now = performance.getEntriesByType("resource").length;
+            if (now === seen) done();
+            else { seen = now; setTimeout(look, 100); }
+        };
+        look();
+    })""")
+
+
 def pytest_sessionfinish(session, exitstatus):
     """`make test` installs every tool the tests need, so a skipped test means one is missing: fail the run."""
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")

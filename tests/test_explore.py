@@ -9,7 +9,7 @@ import re
 from urllib.parse import urljoin, urlsplit
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, settle
 
 from generator import schema
 from generator.validate import load_catalogue
@@ -84,7 +84,7 @@ def open_page(browser, server):
         contexts.append(context)
         tab = context.new_page()
         tab.goto(server + PAGES[name])
-        tab.wait_for_load_state("networkidle")
+        settle(tab)
         return tab
 
     yield go

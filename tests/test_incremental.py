@@ -12,12 +12,14 @@ import subprocess
 import sys
 import time
 import urllib.request
+from importlib.util import module_from_spec, spec_from_file_location
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from conftest import ROOT, copy_project
 
-from generator import parallel, site
+from generator import parallel, search_index, site
 
 EDITED = "alzira-model"  # any case; its page, and the pages listing it, change when its name does
 UNRELATED = "nuka-system-of-care"  # a case whose page does not mention the edited one
@@ -156,7 +158,7 @@ def _get(url: str) -> str:
         return response.read().decode("utf-8")
 
 
-def _wait_for(check, what: str, seconds: float = 60) -> None:
+def _wait_for(check, what: str, seconds: float = 60, log: Path | None = None) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         try:
@@ -165,7 +167,12 @@ def _wait_for(check, what: str, seconds: float = 60) -> None:
         except OSError:
             pass
         time.sleep(0.2)
-    raise AssertionError(f"{what} within {seconds} s")
+    said = ""
+    if log:  # what serve printed last, without its log of the test's own requests
+        lines = log.read_text(encoding="utf-8").splitlines()
+        printed = [line for line in lines if '"GET /' not in line and not line.startswith("DEBUG")]
+        said = "; what serve printed last:\n" + "\n".join(printed[-60:])
+    raise AssertionError(f"{what} within {seconds} s{said}")
 
 
 def _pages_built(site_dir: Path) -> dict[str, int]:
@@ -199,18 +206,22 @@ def test_make_serve_rebuilds_only_the_pages_an_edit_changes(tmp_path):
             stderr=subprocess.STDOUT,
             env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONUNBUFFERED": "1"},
         )
+
+    def wait(check, what: str, seconds: float = 60) -> None:
+        _wait_for(check, what, seconds, log)
+
     try:
-        _wait_for(lambda: "The Alzira model" in _get(url + f"cases/{EDITED}/"), "the first build is served", 120)
-        _wait_for(lambda: "pagefind" in _get(url + "pagefind/pagefind.js"), "the search index is built")
+        wait(lambda: "The Alzira model" in _get(url + f"cases/{EDITED}/"), "the first build is served", 120)
+        wait(lambda: "pagefind" in _get(url + "pagefind/pagefind.js"), "the search index is built")
         site_dir = Path(re.search(r"Config value 'site_dir' = '([^']+)'", log.read_text(encoding="utf-8")).group(1))
         first = _pages_built(site_dir)
 
         mark = len(log.read_text(encoding="utf-8"))
         _edit(project, EDITED, "name: The Alzira model", "name: The Alzira model, edited")
-        _wait_for(lambda: "The Alzira model, edited" in _get(url + f"cases/{EDITED}/"), "the edit shows")
+        wait(lambda: "The Alzira model, edited" in _get(url + f"cases/{EDITED}/"), "the edit shows")
         # the pages about many cases follow, in a second rebuild
-        _wait_for(lambda: "The Alzira model, edited" in _get(url + "cases/"), "the list of cases shows the edit")
-        _wait_for(lambda: log.read_text(encoding="utf-8")[mark:].count("Reloading browsers") >= 2, "the rebuilds end")
+        wait(lambda: "The Alzira model, edited" in _get(url + "cases/"), "the list of cases shows the edit")
+        wait(lambda: log.read_text(encoding="utf-8")[mark:].count("Reloading browsers") >= 2, "the rebuilds end")
         after_edit = _pages_built(site_dir)
         rebuilt = _rebuilt(first, after_edit)
         assert f"cases/{EDITED}/index.html" in rebuilt and "cases/index.html" in rebuilt
@@ -221,9 +232,35 @@ def test_make_serve_rebuilds_only_the_pages_an_edit_changes(tmp_path):
         mark = len(log.read_text(encoding="utf-8"))
         theme = project / "overrides" / "main.html"
         theme.write_text(theme.read_text(encoding="utf-8") + "\n{#- edited -#}\n", encoding="utf-8")
-        _wait_for(lambda: "Reloading browsers" in log.read_text(encoding="utf-8")[mark:], "the theme rebuild ends")
+        wait(lambda: "Reloading browsers" in log.read_text(encoding="utf-8")[mark:], "the theme rebuild ends")
         assert _rebuilt(after_edit, _pages_built(site_dir)) == set(first), "a theme change rebuilds every page"
-        _wait_for(lambda: "pagefind" in _get(url + "pagefind/pagefind.js"), "the search index is rebuilt")
+        # the theme change emptied the served folder, search bundle included
+        wait(lambda: "pagefind" in _get(url + "pagefind/pagefind.js"), "the search index is rebuilt")
     finally:
         server.send_signal(signal.SIGINT)  # Ctrl+C, as a contributor stops it: serve then cleans up
-        server.wait(timeout=60)
+        try:
+            server.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            raise
+
+
+def test_a_theme_change_under_serve_waits_for_the_search_index_being_written(tmp_path, monkeypatch):
+    """Under serve, a theme change empties the served folder while Pagefind may still be writing its bundle
+    there (in the background, after the last rebuild). Emptying it then failed, and the rebuild with it;
+    now it waits, so nothing of the old site stays."""
+    spec = spec_from_file_location("casebook_hook", ROOT / "hooks" / "casebook.py")
+    hook = module_from_spec(spec)
+    spec.loader.exec_module(hook)
+
+    def slow_index(site_dir: Path, low_priority: bool = False) -> None:
+        time.sleep(0.5)
+        (site_dir / search_index.BUNDLE).mkdir(exist_ok=True)
+        (site_dir / search_index.BUNDLE / "pagefind.js").write_text("the old site's index")
+
+    monkeypatch.setattr(search_index, "build_index", slow_index)
+    (tmp_path / "index.html").write_text("a page built with the old theme")
+    search_index.build_index_in_background(tmp_path)
+    hook._theme_changed(SimpleNamespace(site_dir=str(tmp_path)), "the new theme")
+    search_index.wait()
+    assert sorted(entry.name for entry in tmp_path.iterdir()) == [".casebook-theme"]

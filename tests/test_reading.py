@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 
 import pytest
+from conftest import ROOT, settle
 
 from generator.render import shared_accounts
 from generator.schema import EVIDENCE_GRADES
 from generator.validate import load_catalogue
-from tests.conftest import ROOT
 
 CATALOGUE = load_catalogue(ROOT)
 WIDTHS = [1366, 390]
@@ -34,11 +34,6 @@ def reader(request, browser):
     page.width = request.param
     yield page
     page.close()
-
-
-def settle(page) -> None:
-    page.wait_for_load_state("networkidle")
-    page.wait_for_function("() => !/Loading|Searching/.test(document.body.innerText)")
 
 
 @pytest.mark.parametrize("name", list(PAGES))
