@@ -19,11 +19,13 @@ import re
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
+import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -54,7 +56,11 @@ THEME_SEARCH_DEADLINE_S = 12 * 60
 #: Under serve: the first page load waits for the initial build (minutes at 5,000 cases); the edit then has 60 s.
 SERVE_FIRST_LOAD_S = 15 * 60
 SERVE_EDIT_TIMEOUT_S = 60
-SERVE_DEADLINE_S = SERVE_FIRST_LOAD_S + SERVE_EDIT_TIMEOUT_S + 3 * 60
+#: Edits measured one after another in one serve session: the result is their median, and each is shown.
+SERVE_EDITS = 3
+#: After each edit, the list of cases (made in the background) must show the new name within this long.
+SERVE_LISTS_TIMEOUT_S = 3 * 60
+SERVE_DEADLINE_S = SERVE_FIRST_LOAD_S + SERVE_EDITS * (SERVE_EDIT_TIMEOUT_S + SERVE_LISTS_TIMEOUT_S) + 3 * 60
 #: Memory of a timed command's process tree is sampled this often.
 MEMORY_SAMPLE_S = 0.1
 
@@ -96,8 +102,13 @@ METHOD = """
 - Editing under `serve`: `mkdocs {serve}` runs on a copy of the real catalogue
   and on the 5,000-case synthetic project itself; once the first case's page is open (the
   first load waits for the initial build, up to {first_load} minutes), the `name:` in that
-  case's file is changed, and the time runs until the open page's heading shows the new
-  name (at most {edit} s). The file is restored afterwards.
+  case's file is changed {edits} times, one after another in the same session. Each time,
+  two seconds after the last change's lists showed it, the clock runs until the open page's
+  heading shows the new name (at most {edit} s), and on until the list of cases, made in the
+  background, shows it too. The result is the median of the {edits} edits; each is shown.
+  The first edit comes while the initial build's search index is still being made in the
+  background, as when a contributor edits right after starting serve. The file is restored
+  afterwards.
 - Each browser measurement launches its own Chromium and closes it after; it is bounded
   in time and tried a second time after any failure. A measurement that fails twice is
   reported as "failed (reason)" and its targets as "not measured".
@@ -450,12 +461,23 @@ def open_when_served(page, url: str, server: subprocess.Popen, log: Path) -> Non
             time.sleep(1)
 
 
-def measure_serve_edit(browser, project: Path, case_slug: str) -> float:
-    """Seconds from saving a case file with a changed name to the open case page showing it, under `mkdocs serve`."""
+def shows(url: str, text: str) -> bool:
+    """Whether the page at `url` holds `text` (escaped as the generator writes it into HTML)."""
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return str(htmlblocks.text(text)) in response.read().decode("utf-8")
+    except OSError:
+        return False
+
+
+def measure_serve_edit(browser, project: Path, case_slug: str) -> dict:
+    """Under `mkdocs serve`, SERVE_EDITS changes of one case's name, one after another. For each, the seconds
+    from saving the file to the open case page showing the new name ("edits"), and to the list of cases
+    showing it too ("lists": the pages about many cases are made after the edited page, in the background).
+    Each edit waits for the last one's lists."""
     case = project / "cases" / f"{case_slug}.yaml"
     original = case.read_text(encoding="utf-8")
-    edited_name = yaml.safe_load(original)["name"] + " Edited"
-    edited = renamed(original, edited_name)
+    name = yaml.safe_load(original)["name"]
     port = free_port()
     log = OUT / f"serve-{project.name}.log"
     with log.open("w", encoding="utf-8") as log_file:
@@ -471,18 +493,28 @@ def measure_serve_edit(browser, project: Path, case_slug: str) -> float:
         page = browser.new_page()
         page.set_default_timeout(STEP_TIMEOUT_MS)
         open_when_served(page, f"http://127.0.0.1:{port}/cases/{case_slug}/", server, log)
-        time.sleep(2)  # let the watcher settle
-        start = time.perf_counter()
-        case.write_text(edited, encoding="utf-8")
-        try:
-            page.wait_for_function(
-                "name => (document.querySelector('h1')?.textContent || '').includes(name)",
-                arg=edited_name,
-                timeout=SERVE_EDIT_TIMEOUT_S * 1000,
-            )
-        except Exception as error:
-            raise TimeoutError(f"the edit did not show within {SERVE_EDIT_TIMEOUT_S} s") from error
-        return time.perf_counter() - start
+        edits, lists = [], []
+        for number in range(1, SERVE_EDITS + 1):
+            time.sleep(2)  # let the watcher settle
+            edited_name = f"{name} Edited {number}"
+            start = time.perf_counter()
+            case.write_text(renamed(original, edited_name), encoding="utf-8")
+            try:
+                page.wait_for_function(
+                    "name => (document.querySelector('h1')?.textContent || '').includes(name)",
+                    arg=edited_name,
+                    timeout=SERVE_EDIT_TIMEOUT_S * 1000,
+                )
+            except Exception as error:
+                raise TimeoutError(f"edit {number} did not show within {SERVE_EDIT_TIMEOUT_S} s") from error
+            edits.append(time.perf_counter() - start)
+            deadline = time.monotonic() + SERVE_LISTS_TIMEOUT_S
+            while not shows(f"http://127.0.0.1:{port}/cases/", edited_name):
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"the list of cases did not show edit {number} within {SERVE_LISTS_TIMEOUT_S} s")
+                time.sleep(0.2)
+            lists.append(time.perf_counter() - start)
+        return {"edits": edits, "lists": lists, "at": datetime.datetime.now().isoformat(timespec="minutes")}
     finally:
         case.write_text(original, encoding="utf-8")
         stop_server(server)
@@ -682,6 +714,11 @@ def seconds_shown(value) -> str:
     return shown(value, "{:.1f} s")
 
 
+def median_edit(serve) -> object:
+    """A serve measurement's result, the median of its edits; its failure, or None when not measured."""
+    return serve if serve is None or failure(serve) else statistics.median(serve["edits"])
+
+
 def search_value(row: dict | None, kind: str, field: str):
     """One number of a row's Pagefind search measurement; its failure, or None when not measured."""
     search = (row or {}).get("search")
@@ -717,8 +754,8 @@ def headline(by_n: dict, serve_catalogue) -> list[str]:
             if 50 in by_n
             else ""
         )
-        + f"; an edited case shows under `serve`: {seconds_shown(serve_catalogue)} on the real catalogue, "
-        f"{seconds_shown(big.get('serve_s'))} at 5,000 cases"
+        + f"; an edited case shows under `serve`: {seconds_shown(median_edit(serve_catalogue))} on the real "
+        f"catalogue, {seconds_shown(median_edit(big.get('serve')))} at 5,000 cases (median of {SERVE_EDITS} edits)"
         + (
             f". The theme's own search needs a {theme['theme']['index_kb'] / 1024:.0f} MB index "
             f"and {theme['theme']['ms'] / 1000:.1f} s at {theme['n']:,} cases."
@@ -785,15 +822,25 @@ def search_table(rows: list[dict]) -> list[str]:
 def serve_table(by_n: dict, serve_catalogue) -> list[str]:
     real = len(list(ROOT.glob("cases/*.yaml")))
     rows = [(f"the real catalogue ({real} cases), a copy", serve_catalogue)]
-    rows += [(f"{n:,} synthetic cases", r["serve_s"]) for n, r in sorted(by_n.items()) if "serve_s" in r]
+    rows += [(f"{n:,} synthetic cases", r["serve"]) for n, r in sorted(by_n.items()) if "serve" in r]
+
+    def each(serve, key: str) -> str:
+        return shown(serve) if serve is None or failure(serve) else ", ".join(f"{s:.1f}" for s in serve[key])
+
     return [
         "## Editing under serve",
         "",
-        f"`mkdocs {' '.join(SERVE_COMMAND).format(port='PORT')}`; one case's name changed in its file.",
+        f"`mkdocs {' '.join(SERVE_COMMAND).format(port='PORT')}`; one case's name changed in its file, "
+        f"{SERVE_EDITS} times in one session.",
         "",
-        "| catalogue | seconds from saving the file to the open page showing the new name |",
-        "|---|---:|",
-        *(f"| {label} | {shown(value)} |" for label, value in rows),
+        "| catalogue | seconds from saving the file to the open page showing the new name: median "
+        "| each edit (s) | the list of cases showing it too, each edit (s) | measured |",
+        "|---|---:|---:|---:|---|",
+        *(
+            f"| {label} | {shown(median_edit(value))} | {each(value, 'edits')} | {each(value, 'lists')} "
+            f"| {value.get('at', '') if isinstance(value, dict) else ''} |"
+            for label, value in rows
+        ),
     ]
 
 
@@ -857,14 +904,14 @@ def target_checks(by_n: dict, serve_catalogue) -> list[tuple[str, object, str, f
             TARGETS["filter_browse_kb"],
         ),
         (
-            f"Editing one case under serve shows in at most {TARGETS['serve_edit_s']} s (real catalogue)",
-            serve_catalogue,
+            f"Editing one case under serve shows in at most {TARGETS['serve_edit_s']} s (real catalogue; median)",
+            median_edit(serve_catalogue),
             "{:.1f} s",
             TARGETS["serve_edit_s"],
         ),
         (
-            f"Editing one case under serve shows in at most {TARGETS['serve_edit_s']} s at 5,000",
-            big and big.get("serve_s"),
+            f"Editing one case under serve shows in at most {TARGETS['serve_edit_s']} s at 5,000 (median)",
+            median_edit(big and big.get("serve")),
             "{:.1f} s",
             TARGETS["serve_edit_s"],
         ),
@@ -889,6 +936,7 @@ def report(rows: list[dict], serve_catalogue, seed: int) -> str:
         serve=" ".join(SERVE_COMMAND).format(port="PORT"),
         first_load=SERVE_FIRST_LOAD_S // 60,
         edit=SERVE_EDIT_TIMEOUT_S,
+        edits=SERVE_EDITS,
     )
     lines = [
         "# Benchmarks",
@@ -970,7 +1018,7 @@ def measure_size(n: int, args) -> dict:
             )
     if n in args.serve_sizes and not args.no_serve:
         print(f"N = {n}: editing under serve", flush=True)
-        row["serve_s"] = serve_edit(row["project"], f"{n} cases")
+        row["serve"] = serve_edit(row["project"], f"{n} cases")
     row["load"] = [load_start, load_average()]
     return row
 
@@ -1005,13 +1053,15 @@ def main() -> None:
     parser.add_argument(
         "--report-only",
         action="store_true",
-        help="measure serve on the real catalogue, then write the report from the last run's bench/out/results.json",
+        help="measure serve again (on the real catalogue, and on the kept synthetic projects of --serve-sizes), "
+        "then write the report from the last run's bench/out/results.json",
     )
     args = parser.parse_args()
 
     OUT.mkdir(parents=True, exist_ok=True)
     results = OUT / "results.json"
-    rows = [] if not args.report_only else [{**r, "site": Path(r["site"])} for r in json.loads(results.read_text())]
+    kept = [] if not args.report_only else json.loads(results.read_text())
+    rows = [{**r, "site": Path(r["site"]), "project": Path(r["project"])} for r in kept]
     for n in [] if args.report_only else args.sizes:
         row = measure_size(n, args)
         print({k: v for k, v in row.items() if k not in ("project", "site")}, flush=True)
@@ -1022,6 +1072,11 @@ def main() -> None:
         print(f"N = {largest['n']}: profiled build", flush=True)
         largest["profile"] = profile_build(largest["n"], largest["project"], largest["full_s"])
         save(rows, results)
+    for row in rows if args.report_only and not args.no_serve else []:
+        if row["n"] in args.serve_sizes:
+            print(f"N = {row['n']}: editing under serve, again", flush=True)
+            row["serve"] = serve_edit(row["project"], f"{row['n']} cases")
+            save(rows, results)
     serve_catalogue = None
     if not args.no_serve:
         print("Editing under serve: the real catalogue", flush=True)

@@ -24,8 +24,8 @@
   not under `mkdocs serve`, whose live-reload script is added to every page afterwards).
 - on_post_build: build the Pagefind index over the finished HTML; under `serve`, in the
   background, so an edited page shows without waiting for the index.
-- on_serve: watch a folder of our own, touched when the background work changed a file, so that
-  serve rebuilds then.
+- on_serve: watch a folder of our own, with one file in it that is touched when the background work
+  changed a file, so that serve rebuilds then.
 """
 
 from __future__ import annotations
@@ -37,7 +37,6 @@ import os
 import shutil
 import tempfile
 import threading
-import time
 import traceback
 from pathlib import Path
 
@@ -55,7 +54,7 @@ _serving = False
 _removals: list[threading.Thread] = []  # temporary folders being removed while the build goes on
 _staging: dict = {}  # while a build runs: the config, the final and the staging folder, and success
 _after = threading.Lock()  # under serve: held while a build's background work runs (_after_build)
-_rebuild: list[Path] = []  # under serve: the watched folder that asks for a rebuild when touched
+_rebuild: list[Path] = []  # under serve: the file, in a watched folder, that asks for a rebuild when touched
 
 
 class _QuietDirty(logging.Filter):
@@ -112,8 +111,8 @@ def on_shutdown() -> None:
     with _after:  # background work of serve's last build
         if "last" in _output:
             shutil.rmtree(_output.pop("last").folder, ignore_errors=True)
-    for folder in _rebuild:
-        shutil.rmtree(folder, ignore_errors=True)
+    for changed in _rebuild:
+        shutil.rmtree(changed.parent, ignore_errors=True)
     search_index.wait()
     if not _staging.get("ok"):
         return
@@ -232,11 +231,12 @@ def _after_build(rest) -> None:
         gc.collect()
         _after.release()
     if changed and _rebuild:
-        (_rebuild[0] / "changed").write_text(str(time.time_ns()))
+        os.utime(_rebuild[0])  # one step: serve's watcher, polling meanwhile, sees one change, not two
 
 
 def on_serve(server, config, builder):
     folder = Path(tempfile.mkdtemp(prefix="casebook-rebuild-"))
-    _rebuild[:] = [folder]
+    (folder / "changed").touch()
+    _rebuild[:] = [folder / "changed"]
     server.watch(str(folder))
     return server
