@@ -142,9 +142,12 @@ def test_facets_run_strongest_first_and_keep_options_with_no_cases(page, server)
 
 
 def test_first_results_fetch_few_fragments_and_the_rest_load_on_scroll(page, server):
+    """A query with over a hundred results: the first three load with the list, then only those in or near
+    the window (two more here, once the browser has laid the list out), and the rest as the reader scrolls."""
     search(page, server, "care")
+    page.wait_for_timeout(500)  # the items in view report themselves a frame or two after the list shows
     fragments = [u for u in page.requests if "/pagefind/fragment/" in u]
-    assert 0 < len(fragments) <= 4
+    assert 0 < len(fragments) <= 6
     assert page.locator("#cb-results .cb-result--pending").count() > 0
     for _ in range(10):
         page.mouse.wheel(0, 2000)
