@@ -13,6 +13,7 @@ import os
 import shutil
 import subprocess
 import sys
+from importlib.util import module_from_spec, spec_from_file_location
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -99,6 +100,19 @@ def browser():
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
         yield browser
         browser.close()
+
+
+def module_from_file(path: Path):
+    """A project file outside any package (the MkDocs hook, the benchmark script) loaded as a module, with its
+    folder on the import path while it loads, as when it runs."""
+    sys.path.insert(0, str(path.parent))
+    try:
+        spec = spec_from_file_location(f"{path.parent.name}_{path.stem}", path)
+        module = module_from_spec(spec)
+        spec.loader.exec_module(module)
+    finally:
+        sys.path.remove(str(path.parent))
+    return module
 
 
 def settle(page) -> None:

@@ -7,11 +7,8 @@ benchmark reports what it measured: every edit under serve, their median, and a 
 from __future__ import annotations
 
 import re
-import sys
-from importlib.util import module_from_spec, spec_from_file_location
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from conftest import ROOT, module_from_file
 
 
 def test_readme_headline_is_the_benchmarks_headline():
@@ -23,19 +20,8 @@ def test_readme_headline_is_the_benchmarks_headline():
     assert block.group(1).strip() == headline
 
 
-def _bench():
-    sys.path.insert(0, str(ROOT / "bench"))  # bench/run.py imports bench/synthetic.py from its folder
-    try:
-        spec = spec_from_file_location("bench_run", ROOT / "bench" / "run.py")
-        bench = module_from_spec(spec)
-        spec.loader.exec_module(bench)
-    finally:
-        sys.path.remove(str(ROOT / "bench"))
-    return bench
-
-
 def test_serve_is_reported_as_the_median_of_its_edits_and_each_edit_is_shown():
-    bench = _bench()
+    bench = module_from_file(ROOT / "bench" / "run.py")
     serve = {"edits": [2.6, 3.4, 2.8], "lists": [12.0, 11.0, 13.5], "at": "2026-11-30T21:50"}
     table = "\n".join(bench.serve_table({5000: {"serve": serve}}, {"failed": "TimeoutError: no page"}))
     assert "| 5,000 synthetic cases | 2.8 | 2.6, 3.4, 2.8 | 12.0, 11.0, 13.5 | 2026-11-30T21:50 |" in table

@@ -12,12 +12,11 @@ import subprocess
 import sys
 import time
 import urllib.request
-from importlib.util import module_from_spec, spec_from_file_location
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from conftest import ROOT, copy_project
+from conftest import ROOT, copy_project, module_from_file
 
 from generator import parallel, search_index, site
 
@@ -249,9 +248,7 @@ def test_a_theme_change_under_serve_waits_for_the_search_index_being_written(tmp
     """Under serve, a theme change empties the served folder while Pagefind may still be writing its bundle
     there (in the background, after the last rebuild). Emptying it then failed, and the rebuild with it;
     now it waits, so nothing of the old site stays."""
-    spec = spec_from_file_location("casebook_hook", ROOT / "hooks" / "casebook.py")
-    hook = module_from_spec(spec)
-    spec.loader.exec_module(hook)
+    hook = module_from_file(ROOT / "hooks" / "casebook.py")
 
     def slow_index(site_dir: Path, low_priority: bool = False) -> None:
         time.sleep(0.5)
