@@ -57,8 +57,9 @@ EVIDENCE_GRADES = {
         "description": "effects measured against a comparison group or region.",
     },
     "before-after": {
-        "label": "Before-after figures",
-        "description": "outcomes measured before and after, without a comparison group.",
+        "label": "Uncontrolled figures",
+        "description": "outcomes measured without a controlled comparison: before and after the start, from "
+        "routine records, or once, at one point in time.",
     },
     "programme-reported": {
         "label": "Reported by the programme",
