@@ -98,10 +98,12 @@ class Output:
 class Reuse:
     """What one build leaves for the next in the same process (`mkdocs serve`), so an edit costs what it
     changes: each case file's check result (validate.check_cases), the history of the commit, the
-    ranking of similar cases, and each output job's inputs fingerprint with the files it wrote. Writing
-    into the same folder, the next build runs only jobs whose fingerprint changed."""
+    ranking of similar cases, each case file's stamp (to tell which cases were edited since), and each
+    output job's inputs fingerprint with the files it wrote. Writing into the same folder, the next
+    build runs only jobs whose fingerprint changed."""
 
     checked: dict = field(default_factory=dict)
+    stamps: dict[str, object] = field(default_factory=dict)  # case slug: its file's stamp at the last build
     history: tuple[str | None, dict] | None = None
     similar: tuple[str, dict[str, list[str]]] | None = None  # the similar-case ranking, with its inputs' fingerprint
     jobs: dict[str, tuple[str, list[str]]] = field(default_factory=dict)
@@ -113,8 +115,8 @@ class Job:
     run: Callable[[], dict[str, str]]
     #: computes a fingerprint of everything the job's output depends on (None: not fingerprinted, a fresh build)
     fingerprint: Callable[[], str] | None = None
-    #: its output is about one case (its page or its data files), not about many
-    one_case: bool = False
+    #: the slug of the case its output is about (its page or its data files); None: about many cases
+    case: str | None = None
 
 
 def _fingerprint(*parts) -> str:
@@ -132,10 +134,11 @@ def build(
     Raises `ValidationFailed` before writing anything when a data file has a problem. The pages are
     not kept in memory: MkDocs reads them back from the folder. With `reuse` (the same object and
     folder as the previous build), only what the changes touch is checked and rendered again. With
-    `defer` too, once a previous build's output is in the folder, only the work about single cases is
-    done before returning; the pages and files about many cases, the slow part at thousands of cases,
-    are left in `Output.rest`, for the caller to run when the edited case's page is out (in worker
-    processes only: the caller's process stays free to answer meanwhile).
+    `defer` too, once a previous build's output is in the folder, only the edited cases' own pages and
+    data files are made before returning; everything else an edit touches (the pages of cases that link
+    to an edited one; the pages and files about many cases, the slow part at thousands of cases) is left
+    in `Output.rest`, for the caller to run when the edited page is out (in worker processes only: the
+    caller's process stays free to answer meanwhile).
     """
     keyed, reuse = reuse is not None, reuse or Reuse()
     with _no_collector():
@@ -143,6 +146,9 @@ def build(
     settings = {**repository_settings(root), **(settings or {})}
     if reuse.history is None or reuse.history[0] != settings["commit"]:
         reuse.history = (settings["commit"], history.case_histories(root, "cases", settings["commit_url"]))
+    stamps = {case.slug: reuse.checked[root / case.file][0] for case in catalogue.cases}
+    edited = {slug for slug, stamp in stamps.items() if reuse.stamps.get(slug) != stamp}
+    reuse.stamps = stamps
     for case in catalogue.cases:
         case.history = reuse.history[1].get(case.file, [])
         case.last_changed = case.history[0]["date"] if case.history else None
@@ -152,9 +158,9 @@ def build(
     deferring = defer and bool(reuse.jobs)
     current = {job.id for job in jobs}
     reuse.jobs = {id_: done for id_, done in reuse.jobs.items() if id_ in current}
-    _run_due(folder, [job for job in jobs if job.one_case or not deferring], reuse)
+    _run_due(folder, [job for job in jobs if not deferring or job.case in edited], reuse)
     written = [path for _, paths in reuse.jobs.values() for path in paths]
-    rest = [job for job in jobs if deferring and not job.one_case]
+    rest = [job for job in jobs if deferring and job.case not in edited]
     return Output(
         folder,
         pages=frozenset(p for p in written if p.endswith(".md")),
@@ -208,13 +214,13 @@ def _jobs(
         Job("data:charts", renderer.files, whole),
         Job("data:schema", partial(schema_files, catalogue), whole),
     ]
-    case_pages = {f"cases/{case.slug}.md" for case in catalogue.cases}
+    case_pages = {f"cases/{case.slug}.md": case.slug for case in catalogue.cases}
     for path, render in renderer.page_jobs().items():
         key = partial(keys.page, path) if keys else None
-        jobs.append(Job(path, partial(_one, path, render), key, path in case_pages))
+        jobs.append(Job(path, partial(_one, path, render), key, case_pages.get(path)))
     for case in catalogue.cases:
         key = partial(keys.case_data, case) if keys else None
-        jobs.append(Job(f"data:{case.slug}", partial(exports.case_files, case), key, True))
+        jobs.append(Job(f"data:{case.slug}", partial(exports.case_files, case), key, case.slug))
     return jobs
 
 
@@ -226,8 +232,7 @@ class _Keys:
     own file; the pages and files about the whole catalogue on every case file (`everything`)."""
 
     def __init__(self, root: Path, catalogue: Catalogue, feed_list: list, settings: dict, reuse: Reuse):
-        # each case file as validation saw it (its stamp), not as it may be by now
-        self.stamps = {case.slug: reuse.checked[root / case.file][0] for case in catalogue.cases}
+        self.stamps = reuse.stamps  # each case file as validation saw it, not as it may be by now
         self.common = _fingerprint(
             settings,
             [fw.data for fw in catalogue.frameworks],

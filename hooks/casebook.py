@@ -12,9 +12,10 @@
   anything is written to the site. A build uses a new temporary folder, removed when it ends.
   `mkdocs serve --dirty` (`make serve`) keeps one folder for the session, and the generator
   checks and renders again only what an edit touches (site.Reuse) and rewrites only files whose
-  content changed, so MkDocs rebuilds only the pages an edit changed. There, the pages and files
-  about many cases (term pages, the case list, the catalogue-wide data) follow in the background
-  once the edited case's page is out, and a second, quick rebuild shows them (on_serve).
+  content changed, so MkDocs rebuilds only the pages an edit changed. There, only the edited case's
+  own page and data files are made before MkDocs runs; the pages of the cases that link to it and
+  the pages and files about many cases (term pages, the case list, the catalogue-wide data) follow
+  in the background once its page is out, and a second, quick rebuild shows them (on_serve).
 - on_files: hand the rendered pages to MkDocs as generated files, read from that folder
   (MkDocs never holds the whole catalogue in memory). The data files bypass MkDocs: they are
   put into the site as they are (site.Output.publish_files), in on_post_build.

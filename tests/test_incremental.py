@@ -21,6 +21,7 @@ from conftest import ROOT, copy_project, module_from_file
 from generator import parallel, search_index, site
 
 EDITED = "alzira-model"  # any case; its page, and the pages listing it, change when its name does
+LINKING = "kaiser-permanente"  # a case whose page links to the edited one (`related:` in its file)
 UNRELATED = "nuka-system-of-care"  # a case whose page does not mention the edited one
 
 
@@ -120,6 +121,25 @@ def test_a_rebuild_that_reuses_the_last_one_makes_exactly_what_a_fresh_build_mak
     _same_outputs(served, site.build(project, tmp_path / "fresh"))
     after = _mtimes(tmp_path / "served")
     assert sum(after.get(path) != before[path] for path in before) < len(before) / 3
+
+
+def test_deferred_the_edited_case_comes_first_and_the_pages_linking_to_it_with_the_rest(tmp_path):
+    """Under serve, the build before MkDocs runs makes the edited case's own page and data files and
+    nothing else: the page of a case that links to it shows the new name once `rest` has run."""
+    project = copy_project(tmp_path / "project")
+    reuse, out = site.Reuse(), tmp_path / "served"
+    site.build(project, out, reuse=reuse, defer=True)
+    linking = out / "blocks" / f"cases/{LINKING}.md.json"
+    assert "The Alzira model" in linking.read_text(encoding="utf-8")
+    before = _mtimes(out)
+    _edit(project, EDITED, "name: The Alzira model", "name: The Alzira model, edited")
+    served = site.build(project, out, reuse=reuse, defer=True)
+    first = {path for path, stamp in _mtimes(out).items() if before.get(path) != stamp}
+    assert first and all(EDITED in path for path in first), sorted(first)
+    assert f"docs/cases/{EDITED}.md" in first and f"docs/api/cases/{EDITED}.json" in first
+    assert "The Alzira model, edited" not in linking.read_text(encoding="utf-8")
+    assert served.rest() is True
+    assert "The Alzira model, edited" in linking.read_text(encoding="utf-8")
 
 
 def test_a_rename_keeps_what_does_not_show_the_name(tmp_path):
