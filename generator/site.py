@@ -50,8 +50,8 @@ class Output:
     folder: Path
     pages: frozenset[str]
     files: frozenset[str]
-    #: with `build(..., defer=True)`: the work left to do (pages and files about many cases); returns
-    #: whether it changed any file
+    #: with `build(..., defer=True)`: the work left to do (all but the edited cases' own pages and data
+    #: files: the pages that link to them, the pages and files about many cases); whether it changed a file
     rest: Callable[[], bool] | None = None
 
     def source(self, path: str) -> Path:
@@ -148,17 +148,17 @@ def build(
         reuse.history = (settings["commit"], history.case_histories(root, "cases", settings["commit_url"]))
     stamps = {case.slug: reuse.checked[root / case.file][0] for case in catalogue.cases}
     edited = {slug for slug, stamp in stamps.items() if reuse.stamps.get(slug) != stamp}
-    reuse.stamps = stamps
     for case in catalogue.cases:
         case.history = reuse.history[1].get(case.file, [])
         case.last_changed = case.history[0]["date"] if case.history else None
     feed_list = feeds.feed_list(catalogue)
     renderer = Renderer(catalogue, settings, feed_list)
-    jobs = _jobs(root, catalogue, renderer, feed_list, settings, reuse if keyed else None)
+    jobs = _jobs(catalogue, renderer, feed_list, settings, stamps, reuse if keyed else None)
     deferring = defer and bool(reuse.jobs)
     current = {job.id for job in jobs}
     reuse.jobs = {id_: done for id_, done in reuse.jobs.items() if id_ in current}
     _run_due(folder, [job for job in jobs if not deferring or job.case in edited], reuse)
+    reuse.stamps = stamps  # only now: a build that fails before this leaves its edits to the next one
     written = [path for _, paths in reuse.jobs.values() for path in paths]
     rest = [job for job in jobs if deferring and job.case not in edited]
     return Output(
@@ -199,11 +199,16 @@ def _run_due(folder: Path, jobs: list[Job], reuse: Reuse, here: bool = True) -> 
 
 
 def _jobs(
-    root: Path, catalogue: Catalogue, renderer: Renderer, feed_list: list, settings: dict, reuse: Reuse | None
+    catalogue: Catalogue,
+    renderer: Renderer,
+    feed_list: list,
+    settings: dict,
+    stamps: dict[str, object],
+    reuse: Reuse | None,
 ) -> list[Job]:
     """Every output as a job; given what the last build left (`reuse`), each with its fingerprint (see `_Keys`).
     The catalogue-wide files come first: they take longest, and the cores share out the rest as they finish."""
-    keys = _Keys(root, catalogue, feed_list, settings, reuse) if reuse is not None else None
+    keys = _Keys(catalogue, feed_list, settings, stamps, reuse) if reuse is not None else None
     whole = keys.catalogue_wide if keys else None
     jobs = [
         Job(f"data:catalogue:{i}", run, whole)
@@ -231,8 +236,8 @@ class _Keys:
     lists and on how every case is tagged (it shows the other terms' counts); a case's data files on its
     own file; the pages and files about the whole catalogue on every case file (`everything`)."""
 
-    def __init__(self, root: Path, catalogue: Catalogue, feed_list: list, settings: dict, reuse: Reuse):
-        self.stamps = reuse.stamps  # each case file as validation saw it, not as it may be by now
+    def __init__(self, catalogue: Catalogue, feed_list: list, settings: dict, stamps: dict, reuse: Reuse):
+        self.stamps = stamps  # each case file as validation saw it, not as it may be by now
         self.common = _fingerprint(
             settings,
             [fw.data for fw in catalogue.frameworks],

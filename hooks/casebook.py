@@ -215,11 +215,11 @@ def on_post_build(config) -> None:
 
 
 def _after_build(rest) -> None:
-    """Under serve, once the edited case's page is out: the rest of the build (the pages and files about
-    many cases) at low priority (on Linux `nice` applies to this thread, and the workers it forks inherit
-    it); then Python's cycle collector, paused since the build began: at thousands of cases one full
-    collection walks every object of this build and the last, half a second that the edit would
-    otherwise wait for. A rebuild follows if the rest changed a file."""
+    """Under serve, once the edited case's page is out: the rest of the build (the pages that link to it,
+    the pages and files about many cases) at low priority (on Linux `nice` applies to this thread, and
+    the workers it forks inherit it); then Python's cycle collector, paused since the build began: at
+    thousands of cases one full collection walks every object of this build and the last, half a second
+    that the edit would otherwise wait for. A rebuild follows if the rest changed a file."""
     changed = False
     try:
         if rest:

@@ -142,6 +142,21 @@ def test_deferred_the_edited_case_comes_first_and_the_pages_linking_to_it_with_t
     assert "The Alzira model, edited" in linking.read_text(encoding="utf-8")
 
 
+def test_an_edit_whose_build_failed_still_comes_first_in_the_next_build(tmp_path, monkeypatch):
+    """A build that stops while making the edited case's page must leave the edit to the next build,
+    which then makes that page before MkDocs runs, not in the background."""
+    project = copy_project(tmp_path / "project")
+    reuse, out = site.Reuse(), tmp_path / "served"
+    site.build(project, out, reuse=reuse, defer=True)
+    _edit(project, EDITED, "name: The Alzira model", "name: The Alzira model, edited")
+    with monkeypatch.context() as patched:
+        patched.setattr(site.Renderer, "case_page", lambda self, case: 1 / 0)
+        with pytest.raises(ZeroDivisionError):
+            site.build(project, out, reuse=reuse, defer=True)
+    site.build(project, out, reuse=reuse, defer=True)
+    assert "The Alzira model, edited" in (out / "blocks" / f"cases/{EDITED}.md.json").read_text(encoding="utf-8")
+
+
 def test_a_rename_keeps_what_does_not_show_the_name(tmp_path):
     """A new name moves the case in the name order; the ranking of similar cases and the term pages
     that do not list the case must not be made again for that (at 5,000 cases, seconds at each edit)."""
