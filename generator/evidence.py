@@ -17,7 +17,9 @@ from .model import Case
 REVIEW_AFTER_DAYS = 2 * 365
 
 #: Words in a result's measure or unit that make it a figure about money.
-_MONEY = re.compile(r"\b(cost|costs|spending|spend|saving|savings|expenditure|budget|price|EUR|USD|GBP)\b|[€$£]", re.I)
+_MONEY = re.compile(
+    r"\b(cost|costs|spending|spend|saving|savings|expenditure|budget|price|EUR|USD|GBP|euros?|dollars?)\b|[€$£]", re.I
+)
 
 _CONTROLLED = {d for d, choice in schema.STUDY_DESIGNS.items() if choice["grade"] == "controlled"}
 _SELF_REPORTED = {d for d, choice in schema.STUDY_DESIGNS.items() if choice["grade"] == "programme-reported"}
@@ -74,7 +76,7 @@ def not_known(case: Case) -> list[str]:
         if rated and designs <= _SELF_REPORTED:
             out.append(
                 "Every figure comes from the programme or its funders, or gives no method: "
-                "none was checked independently."
+                "none is shown to have been checked independently."
             )
         if rated and all(r.get("certainty") in _WEAK for r in rated):
             out.append("Every figure is of low or very low certainty: the true effects could be clearly different.")

@@ -106,8 +106,11 @@ def test_what_is_not_known_follows_from_the_results():
     case, _ = render(data)
     lines = evidence.not_known(case)
     assert any("compares the programme with people or areas without it" in line for line in lines)
-    assert any("none was checked independently" in line for line in lines)
+    assert any("none is shown to have been checked independently" in line for line in lines)
     assert not any("no cost figures" in line for line in lines)
+    data["results"][0].update(metric="Yearly losses of the operator", value=20, unit="million euros")
+    case, _ = render(data)
+    assert not any("no cost figures" in line for line in evidence.not_known(case)), "a sum in euros is about money"
 
 
 def test_a_case_not_reviewed_for_two_years_is_marked():
