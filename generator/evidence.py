@@ -18,7 +18,7 @@ REVIEW_AFTER_DAYS = 2 * 365
 
 #: Words in a result's measure or unit that make it a figure about money.
 _MONEY = re.compile(
-    r"\b(cost|costs|spending|spend|saving|savings|expenditure|budget|price|EUR|USD|GBP|euros?|dollars?)\b|[€$£]", re.I
+    r"\b(cost|costs|spending|spend|saving|savings|expenditure|budget|price|EUR|USD|GBP|euros|dollars)\b|[€$£]", re.I
 )
 
 _CONTROLLED = {d for d, choice in schema.STUDY_DESIGNS.items() if choice["grade"] == "controlled"}
